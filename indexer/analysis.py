@@ -1,0 +1,155 @@
+"""The text analyzer shared by indexing, querying and highlighting.
+
+It makes the variants officers type match each other:
+- hyphen and spacing: "multi-agency" is indexed as "multi", "agency" and the
+  compound "multiagency", so "multi agency", "multi-agency" and "multiagency"
+  all meet;
+- British and American spelling: both are folded to one form before stemming;
+- inflection: Porter2 (English Snowball) stemming ("criminalised" meets "criminalisation").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang.porter2 import stem
+
+TOKEN_PATTERN = r"\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*"
+
+# Words left out of the index; phrases still match across them.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was were will with".split()
+)
+
+# British -> American endings, applied to both index and query so either spelling
+# finds both. Irregular pairs come first. Symmetric folding means an odd fold
+# ("advise" -> "advize") is harmless: it happens on both sides.
+SPELLING_PAIRS = {
+    "defence": "defense",
+    "offence": "offense",
+    "offences": "offenses",
+    "licence": "license",
+    "practise": "practice",
+    "programme": "program",
+    "programmes": "programs",
+    "judgement": "judgment",
+    "ageing": "aging",
+    "enrol": "enroll",
+    "fulfil": "fulfill",
+    "paediatric": "pediatric",
+    "anaesthetic": "anesthetic",
+    "grey": "gray",
+    "cheque": "check",
+    "manoeuvre": "maneuver",
+}
+SPELLING_RULES = (
+    (re.compile(r"(\w{2,})isation(s?)$"), r"\1ization\2"),
+    (re.compile(r"(\w{3,})is(e|ed|es|ing|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"(\w{2,})ys(e|ed|es|ing|er|ers)$"), r"\1yz\2"),
+    (re.compile(r"(\w{3,})our(s|ed|ing|ite|ites|able|ful|hood)?$"), r"\1or\2"),
+    (re.compile(r"(\w{3,})tre(s?)$"), r"\1ter\2"),
+    (re.compile(r"(\w{3,})ogue(s?)$"), r"\1og\2"),
+    (re.compile(r"(\w{3,})elled$"), r"\1eled"),
+    (re.compile(r"(\w{3,})elling$"), r"\1eling"),
+)
+
+
+@lru_cache(maxsize=100_000)
+def fold_spelling(word: str) -> str:
+    """The American form of a lower-case word, or the word unchanged."""
+    if word in SPELLING_PAIRS:
+        return SPELLING_PAIRS[word]
+    for pattern, replacement in SPELLING_RULES:
+        folded, count = pattern.subn(replacement, word)
+        if count:
+            return folded
+    return word
+
+
+class HyphenFilter(Filter):
+    """Split "multi-agency" into its parts and add the joined compound.
+
+    The compound takes the first part's position, so phrases over the parts
+    still work; positions after the word shift to make room for the parts.
+    """
+
+    def __call__(self, tokens):
+        shift = 0
+        for token in tokens:
+            text = token.text.replace("’", "'")
+            if text.endswith("'s"):
+                text = text[:-2]
+                if token.chars:
+                    token.endchar -= 2
+            if "-" not in text:
+                token.text = text
+                if token.positions:
+                    token.pos += shift
+                yield token
+                continue
+            parts = [part for part in text.split("-") if part]
+            start = token.startchar if token.chars else 0
+            end = token.endchar if token.chars else 0
+            base = token.pos + shift if token.positions else 0
+            offset = 0
+            for index, part in enumerate(parts):
+                found = text.index(part, offset)
+                offset = found + len(part)
+                token.text = part
+                if token.chars:
+                    token.startchar = start + found
+                    token.endchar = start + offset
+                if token.positions:
+                    token.pos = base + index
+                yield token
+            token.text = "".join(parts)
+            if token.chars:
+                token.startchar, token.endchar = start, end
+            if token.positions:
+                token.pos = base
+            yield token
+            shift += len(parts) - 1
+
+
+class SpellingFilter(Filter):
+    """Fold British and American spellings together (see :data:`SPELLING_RULES`)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold_spelling(token.text)
+            yield token
+
+
+def make_analyzer():
+    """The analyzer of the searchable text fields."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
+        | HyphenFilter()
+        | SpellingFilter()
+        | StemFilter(stemfn=stem, cachesize=200_000)
+    )
+
+
+def make_word_analyzer():
+    """Lower-case, unstemmed words: the vocabulary "did you mean" suggests from."""
+    return RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()
+
+
+ANALYZER = make_analyzer()
+
+
+def analyze(text: str, *, positions: bool = False, chars: bool = False) -> list[tuple[str, int, int, int]]:
+    """(term, position, startchar, endchar) for each token of ``text``."""
+    return [
+        (token.text, token.pos if positions else 0, token.startchar if chars else 0, token.endchar if chars else 0)
+        for token in ANALYZER(text, positions=positions, chars=chars, mode="index")
+    ]
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``, in order (compounds included)."""
+    return [token.text for token in ANALYZER(text, mode="query")]

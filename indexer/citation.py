@@ -1,0 +1,61 @@
+"""Briefing-ready citations of a paragraph, in plain text and Markdown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+SECTION_LABELS = {
+    "summary": "Summary",
+    "key_strengths": "Key strengths",
+    "areas_for_improvement": "Areas for improvement",
+    "key_findings": "Key findings",
+    "recommendations": "Recommendations",
+    "case_study": "Case study",
+    "next_steps": "Next steps",
+    "pcc_response": "PCC response",
+    "chief_constable_response": "Chief Constable's response",
+    "other": "Other",
+}
+FINDING_LABELS = {
+    "strength": "Strength",
+    "area_for_improvement": "Area for improvement",
+    "recommendation": "Recommendation",
+    "key_finding": "Key finding",
+}
+DOC_TYPE_LABELS = {"inspection_report": "Inspection report", "pcc_response": "PCC response"}
+
+
+def human_date(published: str | None) -> str:
+    """"8 January 2020" from "2020-01-08"; "May 2020" from "2020-05"."""
+    if not published:
+        return "undated"
+    parts = [int(part) for part in published.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {date(*parts):%B %Y}"
+    if len(parts) == 2:
+        return f"{date(parts[0], parts[1], 1):%B %Y}"
+    return str(parts[0])
+
+
+def join_names(names: list[str]) -> str:
+    """"A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def citation(record: dict, permalink: str) -> dict[str, str]:
+    """Plain-text and Markdown citations of a paragraph record."""
+    author = join_names(record.get("inspectorates") or []) or "Unknown author"
+    if record.get("doc_type") == "pcc_response" and record.get("forces"):
+        author = f"Police and crime commissioner ({join_names(record['forces'])})"
+    section = record.get("section") or SECTION_LABELS.get(record.get("section_type") or "", "")
+    where = [section, f"para {record['paragraph_number']}"]
+    if record.get("page"):
+        where.append(f"p. {record['page']}")
+    title = record.get("report_title") or ""
+    when = human_date(record.get("published"))
+    plain = f'{author}, "{title}", {when}, {", ".join(where)}, {permalink}'
+    markdown_title = title.replace("[", "\\[").replace("]", "\\]")
+    markdown = f'{author}, "[{markdown_title}]({permalink})", {when}, {", ".join(where)}'
+    return {"text": plain, "markdown": markdown}

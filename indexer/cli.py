@@ -1,0 +1,159 @@
+"""The ``findings`` command: a thin layer mapping options to library calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .store import INDEX_DIR_ENV, IndexLockedError, IndexMissingError, resolve_index_dir
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=INDEX_DIR_ENV,
+    default=None,
+    help=f"Where the index lives (default: ${INDEX_DIR_ENV} or .findings-index).",
+)
+
+
+@click.group()
+@click.version_option(package_name="findings")
+def main() -> None:
+    """Findings: search what inspectors said, and cite the exact paragraph."""
+
+
+@main.command()
+@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus"))
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Re-parse every file instead of only the changed ones.")
+@click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another indexer is running.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds one file may take to parse.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, timeout: float, quiet: bool) -> None:
+    """Index the reports in CORPUS_DIR (default: ./corpus), touching only what changed."""
+    from .indexing import corpus_files, index_corpus
+
+    index_dir = resolve_index_dir(index_dir)
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder not found: {corpus_dir}. Pass the folder that holds the reports.")
+    total = len(corpus_files(corpus_dir)[0])
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) if show else _NoBar() as bar:
+        try:
+            summary = index_corpus(
+                corpus_dir, index_dir, rebuild=rebuild, wait=wait, timeout=timeout, progress=lambda _: bar.update(1)
+            )
+        except IndexLockedError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{len(summary.indexed)} indexed, {len(summary.unchanged)} unchanged, "
+        f"{len(summary.removed)} removed, {len(summary.failed)} failed; "
+        f"{summary.paragraphs} paragraphs in {index_dir} ({summary.seconds:.1f} s)"
+    )
+    for relative, reason in summary.failed:
+        click.echo(f"failed: {relative}: {reason}", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, _):
+        pass
+
+
+@main.command()
+@index_dir_option
+def dump(index_dir: Path | None) -> None:
+    """Write every paragraph record as JSON lines, in report and reading order."""
+    with _service(index_dir) as service:
+        for record in service.all_paragraphs():
+            click.echo(json.dumps(record, ensure_ascii=False))
+
+
+FILTER_OPTIONS = (
+    ("force", "forces"),
+    ("inspectorate", "inspectorates"),
+    ("theme", "themes"),
+    ("section_type", "section_type"),
+    ("finding_type", "finding_type"),
+    ("doc_type", "doc_type"),
+    ("year", "year"),
+    ("area", "areas"),
+)
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@index_dir_option
+@click.option("--force", multiple=True, help="Only these forces (repeat for several).")
+@click.option("--inspectorate", multiple=True, help="Only these inspectorates.")
+@click.option("--theme", multiple=True, help="Only these themes.")
+@click.option("--section-type", multiple=True, help="Only these section types, e.g. areas_for_improvement.")
+@click.option("--finding-type", multiple=True, help="Only these finding types, e.g. recommendation.")
+@click.option("--doc-type", multiple=True, help="inspection_report or pcc_response.")
+@click.option("--year", multiple=True, help="Only these publication years.")
+@click.option("--area", multiple=True, help="Only these local authority areas.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result shape the API returns.")
+def search(query: tuple[str, ...], index_dir: Path | None, sort: str, page: int, per_page: int, as_json: bool, **options) -> None:
+    """Search the index: words, "phrases", -exclusion, OR, field:value (see README)."""
+    from .query import QueryError
+    from .render import render_terminal
+
+    filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
+    with _service(index_dir) as service:
+        try:
+            result = service.search(" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page)
+        except QueryError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_terminal(result, color=sys.stdout.isatty()))
+
+
+@main.command()
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--threads", type=int, default=8, show_default=True)
+def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
+    """Serve the web app with the production WSGI server (waitress)."""
+    from webapp import serve as serve_app
+
+    serve_app(index_dir=resolve_index_dir(index_dir), host=host, port=port, threads=threads)
+
+
+@main.command()
+@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus"))
+@index_dir_option
+@click.option("--repair", is_flag=True, help="Re-index what differs (changed, missing and orphaned reports).")
+def check(corpus_dir: Path, index_dir: Path | None, repair: bool) -> None:
+    """Verify the index against the corpus: every file indexed at its current hash, no orphans."""
+    from .check import check_index
+
+    sys.exit(check_index(corpus_dir, resolve_index_dir(index_dir), repair=repair, echo=click.echo))
+
+
+def _service(index_dir: Path | None):
+    from .search import SearchService
+
+    try:
+        return SearchService(resolve_index_dir(index_dir))
+    except IndexMissingError as error:
+        raise click.ClickException(str(error)) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""An indexing run: find what changed in the corpus, parse it, and publish a new generation.
+
+Each file is parsed in a worker process with a time limit, so a file that makes
+a parser loop costs one line in the summary, not the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from multiprocessing.connection import wait as wait_for
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .metadata import normalise_title
+from .model import Report, ReportParseError
+from .parse import MAX_FILE_BYTES, content_hash, parse_report, report_id_for
+from .readers import SUPPORTED_SUFFIXES
+from .store import (
+    SCHEMA_VERSION,
+    add_reports,
+    current_generation,
+    read_manifest,
+    start_generation,
+    writer_lock,
+)
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one file may take to parse before it is reported as failed."""
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+IGNORED_NAMES = {"readme.md", "readme.txt", "licence.md", "license.md"}
+
+
+@dataclass
+class IndexSummary:
+    """What a run did, for the CLI to report."""
+
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    paragraphs: int = 0
+    generation: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The report files of a corpus, and the files refused before reading (symlinks out)."""
+    root = corpus_dir.resolve()
+    files, refused = [], []
+    for path in sorted(corpus_dir.rglob("*")):
+        relative = path.relative_to(corpus_dir).as_posix()
+        if any(part.startswith(".") for part in Path(relative).parts):
+            continue
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.lower() in IGNORED_NAMES:
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            refused.append((relative, "symbolic link to a file outside the corpus"))
+            continue
+        if path.is_file():
+            files.append(path)
+    return files, refused
+
+
+def assign_report_ids(relatives: list[str]) -> dict[str, str]:
+    """Report ids for the corpus's files; a clash ("a.txt", "a.md") keeps the extension."""
+    by_id: dict[str, list[str]] = {}
+    for relative in relatives:
+        by_id.setdefault(report_id_for(relative), []).append(relative)
+    ids = {}
+    for report_id, owners in by_id.items():
+        for relative in owners:
+            ids[relative] = report_id if len(owners) == 1 else report_id_for(relative.replace(".", "-"))
+    return ids
+
+
+def index_corpus(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    wait: float = 0.0,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    workers: int = DEFAULT_WORKERS,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: Callable[[str], None] | None = None,
+) -> IndexSummary:
+    """Bring the index up to date with ``corpus_dir``; raises IndexLockedError if busy."""
+    started = time.monotonic()
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    summary = IndexSummary()
+    with writer_lock(index_dir, wait=wait):
+        live = current_generation(index_dir)
+        manifest = read_manifest(live) if live else {}
+        if manifest.get("schema_version") != SCHEMA_VERSION:
+            rebuild = True
+        old_reports: dict[str, dict] = {} if rebuild else dict(manifest.get("reports", {}))
+        old_by_file = {entry["source_file"]: (report_id, entry) for report_id, entry in old_reports.items()}
+
+        files, refused = corpus_files(corpus_dir)
+        summary.failed.extend(refused)
+        relatives = [path.relative_to(corpus_dir).as_posix() for path in files]
+        ids = assign_report_ids(relatives)
+        hashes: dict[str, str] = {}
+        first_with_hash: dict[str, str] = {}
+        to_parse: list[Path] = []
+        for path, relative in zip(files, relatives):
+            try:
+                digest = content_hash(path)
+            except OSError as error:
+                summary.failed.append((relative, f"cannot read file: {error.strerror}"))
+                continue
+            if digest in first_with_hash:
+                summary.failed.append((relative, f"duplicate content: same as {first_with_hash[digest]}"))
+                continue
+            first_with_hash[digest] = relative
+            hashes[relative] = digest
+            old = old_by_file.get(relative)
+            if old and old[1]["content_hash"] == digest and old[0] == ids[relative]:
+                summary.unchanged.append(relative)
+            else:
+                to_parse.append(path)
+
+        present = set(hashes)
+        failed_files = {relative for relative, _ in summary.failed}
+        # A file that is still there but now fails keeps its last good version.
+        summary.removed = sorted(f for f in old_by_file if f not in present and f not in failed_files)
+
+        parsed: list[Report] = []
+        for relative, outcome in parse_files(to_parse, corpus_dir, timeout=timeout, workers=workers, max_bytes=max_bytes):
+            if isinstance(outcome, Report):
+                if outcome.report_id != ids[relative]:
+                    outcome = _with_report_id(outcome, ids[relative])
+                parsed.append(outcome)
+                summary.indexed.append(relative)
+            else:
+                summary.failed.append((relative, outcome))
+            if progress:
+                progress(relative)
+
+        new_reports = {k: v for k, v in old_reports.items() if v["source_file"] not in summary.removed}
+        replaced = {report.source_file for report in parsed}
+        new_reports = {k: v for k, v in new_reports.items() if v["source_file"] not in replaced}
+        for report in parsed:
+            new_reports[report.report_id] = report_entry(report)
+
+        if not parsed and not summary.removed and live is not None and not rebuild:
+            summary.generation = live.name
+        else:
+            generation = start_generation(index_dir, copy_current=not rebuild)
+            writer = generation.writer()
+            try:
+                for relative in sorted(replaced | set(summary.removed)):
+                    writer.delete_by_term("source_file", relative)
+                add_reports(writer, sorted(parsed, key=lambda r: r.source_file))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            link_responses(new_reports)
+            final = generation.publish(build_manifest(new_reports, generation.number))
+            summary.generation = final.name
+        summary.paragraphs = sum(entry["paragraph_count"] for entry in new_reports.values())
+    summary.failed.sort()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def report_entry(report: Report) -> dict:
+    """The manifest's record of one report."""
+    meta = report.meta
+    return {
+        "report_id": report.report_id,
+        "source_file": report.source_file,
+        "content_hash": report.content_hash,
+        "title": meta.title,
+        "doc_type": meta.doc_type,
+        "published": meta.published,
+        "inspectorates": list(meta.inspectorates),
+        "forces": list(meta.forces),
+        "areas": list(meta.areas),
+        "source_url": meta.source_url,
+        "responds_to_title": meta.responds_to_title,
+        "responds_to_override": report.responds_to,
+        "responds_to": None,
+        "paragraph_count": len(report.paragraphs),
+        "defined_acronyms": [list(pair) for pair in report.defined_acronyms],
+    }
+
+
+def link_responses(reports: dict[str, dict]) -> None:
+    """Point each PCC response at the report it answers, when that report is indexed."""
+    by_title = {
+        normalise_title(entry["title"]): report_id
+        for report_id, entry in reports.items()
+        if entry["doc_type"] == "inspection_report"
+    }
+    by_url = {
+        entry["source_url"]: report_id
+        for report_id, entry in reports.items()
+        if entry["doc_type"] == "inspection_report" and entry["source_url"]
+    }
+    for report_id, entry in reports.items():
+        target = None
+        override = entry.get("responds_to_override")
+        if override:
+            target = override if override in reports else by_title.get(normalise_title(override))
+        elif entry["doc_type"] == "pcc_response":
+            target = by_title.get(normalise_title(entry.get("responds_to_title") or "")) or by_url.get(
+                entry.get("source_url") or ""
+            )
+        entry["responds_to"] = target if target != report_id else None
+
+
+def build_manifest(reports: dict[str, dict], number: int) -> dict:
+    """The manifest of a generation: its reports and the glossary they define."""
+    glossary: dict[str, str] = {}
+    for report_id in sorted(reports):
+        for acronym, expansion in reports[report_id]["defined_acronyms"]:
+            glossary.setdefault(acronym, expansion)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generation": number,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "reports": reports,
+        "glossary": glossary,
+    }
+
+
+def _with_report_id(report: Report, report_id: str) -> Report:
+    from dataclasses import replace
+
+    paragraphs = tuple(
+        replace(p, report_id=report_id, id=f"{report_id}--{p.anchor}") for p in report.paragraphs
+    )
+    return replace(report, report_id=report_id, paragraphs=paragraphs)
+
+
+def _parse_safely(path: Path, corpus_dir: Path, max_bytes: int) -> Report | str:
+    try:
+        return parse_report(path, corpus_dir, max_bytes=max_bytes)
+    except ReportParseError as error:
+        return error.reason
+    except RecursionError:
+        return "document is nested too deeply to read"
+    except MemoryError:
+        return "document is too large to read in memory"
+    except Exception as error:  # a reader bug must cost one file, not the run
+        return f"unexpected {type(error).__name__}: {error}"
+
+
+def _child(connection, path: Path, corpus_dir: Path, max_bytes: int) -> None:
+    try:
+        connection.send(_parse_safely(path, corpus_dir, max_bytes))
+    finally:
+        connection.close()
+
+
+def parse_files(
+    paths: list[Path], corpus_dir: Path, *, timeout: float | None, workers: int, max_bytes: int
+) -> Iterator[tuple[str, Report | str]]:
+    """(relative path, Report or failure reason) for each file, parsed ``workers`` at a time."""
+    if workers <= 0 or timeout is None:
+        for path in paths:
+            yield path.relative_to(corpus_dir).as_posix(), _parse_safely(path, corpus_dir, max_bytes)
+        return
+    context = multiprocessing.get_context("fork")
+    pending = list(reversed(paths))
+    running: dict = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                path = pending.pop()
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(sender, path, corpus_dir, max_bytes), daemon=True)
+                process.start()
+                sender.close()
+                running[receiver] = (path, process, time.monotonic())
+            ready = wait_for(list(running), timeout=0.2)
+            for receiver in ready:
+                path, process, _ = running.pop(receiver)
+                try:
+                    outcome = receiver.recv()
+                except EOFError:
+                    process.join(1)
+                    outcome = f"parser crashed (exit code {process.exitcode})"
+                receiver.close()
+                process.join(5)
+                yield path.relative_to(corpus_dir).as_posix(), outcome
+            now = time.monotonic()
+            for receiver, (path, process, begun) in list(running.items()):
+                if now - begun > timeout:
+                    process.kill()
+                    process.join(5)
+                    receiver.close()
+                    del running[receiver]
+                    yield path.relative_to(corpus_dir).as_posix(), f"timed out after {timeout:g} s while parsing"
+    finally:
+        for receiver, (_, process, _) in running.items():
+            process.kill()
+            process.join(5)
+            receiver.close()

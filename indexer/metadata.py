@@ -1,0 +1,246 @@
+"""Report metadata read from the text: title, type, date, inspectorates, forces, areas, link.
+
+The gazetteers (forces, local authority areas, inspectorates) are editable TOML
+files in ``indexer/data``. A sidecar ``<report>.meta.toml`` next to a report
+overrides any field the text gets wrong or does not state.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from .model import DOC_TYPES, ReportMeta, ReportParseError
+from .structure import MONTHS, Structure
+
+DATA_DIR = Path(__file__).with_name("data")
+SIDECAR_SUFFIX = ".meta.toml"
+SIDECAR_FIELDS = {"title", "doc_type", "published", "inspectorates", "forces", "areas", "source_url", "responds_to"}
+
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS.split("|"), start=1)}
+DAY_MONTH_YEAR = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS}),?\s+(?P<year>\d{{4}})"
+MONTH_YEAR = rf"(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
+PUBLISHED_ON_RE = re.compile(rf"\bpublished\s+(?:on\s+)?(?:the\s+)?{DAY_MONTH_YEAR}", re.I)
+PUBLISHED_IN_RE = re.compile(rf"\bpublished\s+in\s+{MONTH_YEAR}", re.I)
+DATE_RE = re.compile(DAY_MONTH_YEAR, re.I)
+TITLE_MONTH_RE = re.compile(rf"\(\s*{MONTH_YEAR}\s*\)", re.I)
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.I)
+FULL_REPORT_RE = re.compile(r"full report (?:can be (?:viewed|read|found)|is available)|read the (?:full )?report", re.I)
+RESPONSE_MARKERS_RE = re.compile(r"^response from:?\s.*(commissioner|opcc|mayor)", re.I | re.M)
+TITLE_PREFIX_RE = re.compile(r"^(?:[A-Z][A-Za-z ]{1,20}):\s+(?=[A-Z])")
+PCC_CONTEXT = r"(?:commissioner|opcc|police and crime plan|police,? fire and crime plan)"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Compiled patterns for the names the metadata reader looks for."""
+
+    inspectorates: tuple[tuple[str, re.Pattern[str]], ...]
+    joint_pattern: re.Pattern[str]
+    joint_inspectorates: tuple[str, ...]
+    forces: tuple[tuple[str, re.Pattern[str]], ...]
+    force_names: dict[str, str]
+    """Any spelling (lower case) -> canonical force name, for sidecars."""
+    pcc_areas: tuple[tuple[str, re.Pattern[str]], ...]
+    force_mentions: re.Pattern[str]
+    """Every force alias and PCC area, to mask them before looking for local areas."""
+    areas: re.Pattern[str]
+    area_names: dict[str, tuple[str, str]]
+    """Any spelling (lower case) -> (canonical area, its force)."""
+
+
+def _alternation(names: list[str]) -> str:
+    return "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(names, key=len, reverse=True))
+
+
+def _word(names: list[str], flags: int = re.I) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{_alternation(names)})(?![\w-])", flags)
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
+    """Patterns built from the data files in ``data_dir``."""
+
+    def load(name: str) -> dict:
+        with open(data_dir / name, "rb") as handle:
+            return tomllib.load(handle)
+
+    inspectorate_data, force_data, area_data = load("inspectorates.toml"), load("forces.toml"), load("areas.toml")
+    inspectorates = []
+    for entry in inspectorate_data["inspectorate"]:
+        exact = [alias for alias in entry["aliases"] if alias.isupper() or " " not in alias and alias[1:].isupper()]
+        loose = [alias for alias in entry["aliases"] if alias not in exact]
+        parts = [f"(?-i:{_alternation(exact)})"] if exact else []
+        parts += [_alternation(loose)] if loose else []
+        inspectorates.append((entry["name"], re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])", re.I)))
+    joint = inspectorate_data["joint"]
+    forces, pcc_areas, force_names, mentions = [], [], {}, []
+    for entry in force_data["force"]:
+        names = [entry["name"], *entry.get("aliases", [])]
+        forces.append((entry["name"], _word(names)))
+        force_names.update({name.lower(): entry["name"] for name in names})
+        mentions += names + entry.get("pcc_areas", [])
+        if entry.get("pcc_areas"):
+            area = _alternation(entry["pcc_areas"])
+            pcc_areas.append(
+                (entry["name"], re.compile(rf"{PCC_CONTEXT}\W+(?:for\s+|of\s+)?(?:the\s+)?(?:{area})(?![\w-])", re.I))
+            )
+    area_names = {}
+    for entry in area_data["area"]:
+        for name in [entry["name"], *entry.get("aliases", [])]:
+            area_names[name.lower()] = (entry["name"], entry["force"])
+    # Place names are proper nouns: matching case-sensitively keeps "Reading" the town
+    # apart from "reading" the verb in most sentences.
+    areas = re.compile(rf"(?<![\w-])(?:{_alternation(list({n for a in area_data['area'] for n in [a['name'], *a.get('aliases', [])]}))})(?![\w-])")
+    return Gazetteer(
+        inspectorates=tuple(inspectorates),
+        joint_pattern=_word(joint["patterns"]),
+        joint_inspectorates=tuple(joint["inspectorates"]),
+        forces=tuple(forces),
+        force_names=force_names,
+        pcc_areas=tuple(pcc_areas),
+        force_mentions=_word(mentions),
+        areas=areas,
+        area_names=area_names,
+    )
+
+
+def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) -> ReportMeta:
+    """Everything the text says about the report it belongs to."""
+    gazetteer = load_gazetteer()
+    title = structure.title or fallback_title
+    body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
+    section_types = {section_type for _, section_type in structure.headings}
+    is_response = bool(section_types & {"pcc_response", "chief_constable_response"} or RESPONSE_MARKERS_RE.search(full_text))
+    doc_type = "pcc_response" if is_response else "inspection_report"
+    areas = _areas(title, structure, gazetteer)
+    return ReportMeta(
+        title=title,
+        doc_type=doc_type,
+        published=_published(title, full_text, structure.letter_date),
+        inspectorates=_inspectorates(f"{title}\n{full_text}", gazetteer),
+        forces=_forces(f"{title}\n{full_text}", areas, gazetteer),
+        areas=tuple(name for name, _ in areas),
+        source_url=_source_url(structure, body),
+        responds_to_title=_subject_title(title) if is_response else None,
+    )
+
+
+def _published(title: str, text: str, letter_date: str | None) -> str | None:
+    """The publication date: stated, else the letter's date, else the month in the title."""
+    for candidate in (PUBLISHED_ON_RE.search(text), DATE_RE.search(letter_date or "")):
+        if candidate:
+            return _iso(candidate)
+    for candidate in (PUBLISHED_IN_RE.search(text), TITLE_MONTH_RE.search(title)):
+        if candidate:
+            return f"{int(candidate['year']):04d}-{MONTH_NUMBERS[candidate['month'].lower()]:02d}"
+    return None
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    try:
+        return date(int(match["year"]), MONTH_NUMBERS[match["month"].lower()], int(match["day"])).isoformat()
+    except ValueError:
+        return None
+
+
+def _inspectorates(text: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    found = {name for name, pattern in gazetteer.inspectorates if pattern.search(text)}
+    if gazetteer.joint_pattern.search(text):
+        found.update(gazetteer.joint_inspectorates)
+    order = [name for name, _ in gazetteer.inspectorates]
+    return tuple(sorted(found, key=order.index))
+
+
+def _forces(text: str, areas: list[tuple[str, str]], gazetteer: Gazetteer) -> tuple[str, ...]:
+    found = {name for name, pattern in gazetteer.forces if pattern.search(text)}
+    found.update(name for name, pattern in gazetteer.pcc_areas if pattern.search(text))
+    found.update(force for _, force in areas)
+    return tuple(sorted(found))
+
+
+def _areas(title: str, structure: Structure, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Local authority areas inspected: those in the title, else those the summary names."""
+    summary = " ".join(p.text for p in structure.paragraphs if p.section_type == "summary")
+    for text in (title, summary):
+        masked = gazetteer.force_mentions.sub(" ", text)
+        found: dict[str, tuple[str, str]] = {}
+        for match in gazetteer.areas.finditer(masked):
+            name, force = gazetteer.area_names[re.sub(r"\s+", " ", match.group(0)).lower()]
+            found.setdefault(name, (name, force))
+        if found:
+            return list(found.values())
+    return []
+
+
+def _source_url(structure: Structure, body: str) -> str | None:
+    """The link given after "the full report can be viewed here"."""
+    paragraphs = structure.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if FULL_REPORT_RE.search(paragraph.text):
+            for candidate in paragraphs[index : index + 2]:
+                url = URL_RE.search(candidate.text)
+                if url:
+                    return url.group(0)
+    return None
+
+
+def _subject_title(title: str) -> str:
+    """The title of the report a response is about: its own title without prefix or date."""
+    title = TITLE_PREFIX_RE.sub("", title)
+    return TITLE_MONTH_RE.sub("", title).strip()
+
+
+def normalise_title(title: str) -> str:
+    """A title in the form titles are compared in (case, quotes and spacing ignored)."""
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the optional metadata override for ``path`` lives."""
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def apply_sidecar(meta: ReportMeta, path: Path) -> tuple[ReportMeta, str | None]:
+    """``meta`` with the sidecar's fields, and the sidecar's ``responds_to`` (a report id or title)."""
+    sidecar = sidecar_path(path)
+    if not sidecar.exists():
+        return meta, None
+    try:
+        with open(sidecar, "rb") as handle:
+            data = tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ReportParseError(str(path), f"invalid sidecar {sidecar.name}: {error}") from None
+    unknown = set(data) - SIDECAR_FIELDS
+    if unknown:
+        raise ReportParseError(str(path), f"sidecar {sidecar.name} has unknown fields: {', '.join(sorted(unknown))}")
+    gazetteer = load_gazetteer()
+    changes: dict = {}
+    for name in ("title", "source_url"):
+        if name in data:
+            changes[name] = str(data[name])
+    if "doc_type" in data:
+        if data["doc_type"] not in DOC_TYPES:
+            raise ReportParseError(str(path), f"sidecar doc_type must be one of {', '.join(DOC_TYPES)}")
+        changes["doc_type"] = data["doc_type"]
+    if "published" in data:
+        published = str(data["published"])
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", published):
+            raise ReportParseError(str(path), "sidecar published must be YYYY-MM-DD or YYYY-MM")
+        changes["published"] = published
+    for name in ("inspectorates", "areas"):
+        if name in data:
+            changes[name] = tuple(str(value) for value in data[name])
+    if "forces" in data:
+        forces = []
+        for value in data["forces"]:
+            canonical = gazetteer.force_names.get(str(value).lower())
+            if canonical is None:
+                raise ReportParseError(str(path), f"sidecar names an unknown force: {value}")
+            forces.append(canonical)
+        changes["forces"] = tuple(forces)
+    return replace(meta, **changes), data.get("responds_to")

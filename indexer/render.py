@@ -1,0 +1,51 @@
+"""Terminal output of a search result: readable, with the matches in bold."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import textwrap
+
+import click
+
+MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _snippet(snippet_html: str, color: bool) -> str:
+    def bold(match: re.Match[str]) -> str:
+        text = html.unescape(match.group(1))
+        return click.style(text, bold=True, fg="yellow") if color else f"[{text}]"
+
+    parts = MARK_RE.split(snippet_html)
+    out = []
+    for index, part in enumerate(parts):
+        out.append(bold(re.match(r"(.*)", part, re.S)) if index % 2 else html.unescape(part))
+    return "".join(out)
+
+
+def render_terminal(result: dict, *, color: bool = False) -> str:
+    """The result shape as lines of text for a terminal."""
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    lines = []
+    if result.get("corrected"):
+        lines.append(f"No results for '{result['query']}'; showing results for '{result['suggestion']}'.")
+    elif result.get("suggestion"):
+        lines.append(f"Did you mean: {result['suggestion']}?")
+    for entry in result.get("glossary", []):
+        lines.append(f"{entry['acronym']}: {entry['expansion']}")
+    for note in result.get("notes", []):
+        lines.append(note)
+    first = (result["page"] - 1) * result["per_page"] + 1
+    shown = len(result["results"])
+    lines.append(f"{result['total']} paragraphs" + (f", showing {first}-{first + shown - 1}" if shown else ""))
+    for record in result["results"]:
+        finding = f" [{record['finding_type'].replace('_', ' ')}]" if record.get("finding_type") else ""
+        header = f"{record['report_title']} ({record.get('published') or 'undated'})"
+        lines.append("")
+        lines.append(click.style(header, bold=True) if color else header)
+        lines.append(f"  {record['section']}, para {record['paragraph_number']}{finding}")
+        body = _snippet(record["snippet"], color)
+        lines.extend(textwrap.wrap(body, width=width - 2, initial_indent="  ", subsequent_indent="  "))
+        lines.append(f"  {record['citation']['text']}")
+    return "\n".join(lines)

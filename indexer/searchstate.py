@@ -1,0 +1,237 @@
+"""Everything opened for one index generation: searcher, facet arrays, sort keys, cache.
+
+Built once when a generation goes live and dropped when the next one does, so
+a search does only the work that depends on the query.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from .analysis import terms
+from .compile import Compiler
+from .facets import FacetTable
+from .glossary import acronym_key, load_glossary
+from .highlight import find_matches
+from .metadata import load_gazetteer
+from .query import plain_words, replace_words
+from .store import FACET_FIELDS, from_document, open_generation, read_manifest
+
+FILTER_FIELDS = FACET_FIELDS + ("areas", "report_id")
+SUGGEST_MIN_CHARS = 4
+
+
+class SearchState:
+    """The open searcher and derived data of one generation."""
+
+    def __init__(self, generation: Path, cache_size: int) -> None:
+        self.generation = generation
+        self.index = open_generation(generation)
+        self.searcher = self.index.searcher()
+        self.reader = self.searcher.reader()
+        self.manifest = read_manifest(generation)
+        self.facets = FacetTable(self.reader, FILTER_FIELDS)
+        self.glossary_entries = _glossary_entries(self.manifest)
+        facet_values = {name: values.values for name, values in self.facets.fields.items()}
+        gazetteer = load_gazetteer()
+        aliases = dict(gazetteer.force_names)
+        aliases.update({k: v[0] for k, v in gazetteer.area_names.items()})
+        self.compiler = Compiler(
+            self.reader, {k: v["expansion"] for k, v in self.glossary_entries.items()}, facet_values, aliases
+        )
+        self.date_rank = self._date_ranks()
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    # -- cache -----------------------------------------------------------------------------
+
+    def cache_get(self, key):
+        with self._cache_lock:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+            return value
+
+    def cache_put(self, key, value) -> None:
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    # -- searching -------------------------------------------------------------------------
+
+    def run(self, tree, query_text: str, filters: dict, sort: str, page: int, per_page: int) -> dict:
+        """The result shape (citations are added by the caller)."""
+        compiled = self.compiler.compile(tree)
+        base_mask = self._mask(compiled)
+        suggestion, corrected = self._suggest(tree, query_text), False
+        filter_masks = {name: self.facets.fields[name].mask_for(values, self.facets.size) for name, values in filters.items()}
+        result_mask = base_mask.copy()
+        for mask in filter_masks.values():
+            result_mask &= mask
+        if suggestion and not result_mask.any():
+            from .query import parse
+
+            corrected_compiled = self.compiler.compile(parse(suggestion))
+            corrected_mask = self._mask(corrected_compiled)
+            if (corrected_mask & _all(filter_masks, self.facets.size)).any():
+                compiled, base_mask, corrected = corrected_compiled, corrected_mask, True
+                result_mask = base_mask & _all(filter_masks, self.facets.size)
+        facets = {}
+        for name in FACET_FIELDS:
+            others = [mask for other, mask in filter_masks.items() if other != name]
+            mask = base_mask & _all(others, self.facets.size) if others else base_mask
+            selected = filters.get(name, [])
+            counts = self.facets.fields[name].counts(mask)
+            if name == "year":
+                counts.sort(key=lambda pair: pair[0], reverse=True)
+            present = {value for value, _ in counts}
+            facets[name] = [{"value": v, "count": c, "selected": v in selected} for v, c in counts] + [
+                {"value": v, "count": 0, "selected": True} for v in selected if v not in present
+            ]
+        total = int(result_mask.sum())
+        hits = self._page(compiled, result_mask, bool(filters), sort, page, per_page)
+        spec = compiled.match_spec()
+        results = []
+        for docnum, score in hits:
+            record = from_document(self.searcher.stored_fields(docnum))
+            highlight = find_matches(record["text"], spec)
+            results.append(
+                dict(record, snippet=highlight.snippet(), matched=highlight.matched, score=score, url=f"/p/{record['id']}")
+            )
+        return {
+            "query": query_text,
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": max(1, -(-total // per_page)),
+            "sort": sort,
+            "filters": filters,
+            "facets": facets,
+            "results": results,
+            "suggestion": suggestion,
+            "corrected": corrected,
+            "glossary": [self.glossary_entries[a] for a in compiled.glossary if a in self.glossary_entries],
+            "notes": compiled.notes,
+        }
+
+    def ranked_records(self, tree, filters: dict, sort: str, cap: int) -> list[dict]:
+        compiled = self.compiler.compile(tree)
+        mask = self._mask(compiled)
+        for name, values in filters.items():
+            mask &= self.facets.fields[name].mask_for(values, self.facets.size)
+        hits = self._ranked(compiled, mask, bool(filters), sort, cap)
+        return [dict(from_document(self.searcher.stored_fields(d)), score=s) for d, s in hits]
+
+    def count_field(self, name: str, mask: np.ndarray) -> list[dict]:
+        return [{"value": v, "count": c} for v, c in self.facets.fields[name].counts(mask)]
+
+    def _query(self, compiled) -> wq.Query:
+        query = compiled.query
+        if isinstance(query, wq.Not):
+            query = wq.And([wq.Every(), query])
+        if compiled.filters:
+            query = wq.And([query, *compiled.filters])
+        return query
+
+    def _mask(self, compiled) -> np.ndarray:
+        query = self._query(compiled)
+        if isinstance(query, wq.Every):
+            return self.facets.live.copy()
+        mask = np.zeros(self.facets.size, dtype=bool)
+        ids = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
+        mask[ids] = True
+        return mask
+
+    def _page(self, compiled, mask, filtered: bool, sort: str, page: int, per_page: int):
+        hits = self._ranked(compiled, mask, filtered, sort, page * per_page)
+        return hits[(page - 1) * per_page :]
+
+    def _ranked(self, compiled, mask, filtered: bool, sort: str, limit: int) -> list[tuple[int, float | None]]:
+        query = self._query(compiled)
+        if sort == "relevance" and not isinstance(query, wq.Every):
+            docset = set(np.flatnonzero(mask).tolist()) if filtered else None
+            if filtered and not docset:
+                return []
+            results = self.searcher.search(query, limit=limit, filter=docset)
+            return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
+        docnums = np.flatnonzero(mask)
+        ranks = self.date_rank[docnums]
+        if sort == "oldest":
+            order = np.lexsort((docnums, np.where(ranks < 0, np.iinfo(np.int64).max, ranks)))
+        else:
+            order = np.lexsort((docnums, -ranks))
+        return [(int(d), None) for d in docnums[order[:limit]]]
+
+    def _date_ranks(self) -> np.ndarray:
+        ranks = np.full(self.facets.size, -1, dtype=np.int64)
+        column = self.reader.column_reader("published")
+        values = [column[d] for d in range(self.facets.size)]
+        distinct = sorted({v for v in values if v})
+        position = {value: rank for rank, value in enumerate(distinct)}
+        for docnum, value in enumerate(values):
+            if value:
+                ranks[docnum] = position[value]
+        return ranks
+
+    def _suggest(self, tree, query_text: str) -> str | None:
+        """A corrected query when some word is probably misspelt, else None."""
+        if tree is None:
+            return None
+        replacements = {}
+        for word in plain_words(tree):
+            lower = word.lower()
+            if len(lower) < SUGGEST_MIN_CHARS or not lower.isalpha() or acronym_key(word) in self.glossary_entries:
+                continue
+            if self.reader.doc_frequency("words", lower) > 0 or any(
+                self.reader.doc_frequency("text", term) > 0 for term in terms(word)
+            ):
+                continue
+            candidates = [t for t in self.reader.terms_within("words", lower, 2, prefix=1) if t != lower]
+            if not candidates:
+                candidates = [t for t in self.reader.terms_within("words", lower, 2) if t != lower]
+            if candidates:
+                best = max(candidates, key=lambda t: (-_distance(lower, t), self.reader.doc_frequency("words", t)))
+                replacements[word] = best
+        return replace_words(query_text, replacements) if replacements else None
+
+
+def _all(masks, size: int) -> np.ndarray:
+    result = np.ones(size, dtype=bool)
+    for mask in masks.values() if isinstance(masks, dict) else masks:
+        result &= mask
+    return result
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (transpositions count once: "safegaurding")."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if previous2 is not None and i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _glossary_entries(manifest: dict) -> dict[str, dict]:
+    entries = {}
+    for acronym, expansion in load_glossary().items():
+        entries[acronym_key(acronym)] = {"acronym": acronym, "expansion": expansion, "source": "glossary"}
+    for acronym, expansion in manifest.get("glossary", {}).items():
+        key = acronym_key(acronym)
+        if key not in entries:
+            entries[key] = {"acronym": acronym, "expansion": expansion, "source": "corpus"}
+    return entries
