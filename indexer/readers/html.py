@@ -7,10 +7,12 @@ exhaust Python's recursion limit.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (BeautifulSoup, Comment, Declaration, Doctype, MarkupResemblesLocatorWarning, NavigableString,
+                 ProcessingInstruction, Tag, XMLParsedAsHTMLWarning)
 
 from ..model import Block, BlockKind, ReportParseError
 from .decode import decode_bytes
@@ -68,7 +70,11 @@ def read(path: Path) -> list[Block]:
     if not data.lstrip(b"\xef\xbb\xbf").strip():
         raise ReportParseError(str(path), "no text found")
     try:
-        soup = BeautifulSoup(_decode(data, path), "lxml")
+        with warnings.catch_warnings():
+            # XHTML pages and pages that are just a URL are still pages to read, not mistakes.
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(_decode(data, path), "lxml")
         blocks = _main_blocks(soup)
     except RecursionError as exc:
         raise ReportParseError(str(path), "HTML is nested too deeply") from exc
@@ -132,7 +138,8 @@ class _Walker:
         self.item: _Frame | None = None
         self.buf: list[str] = []
         self.generation = 0  # bumps on every flush, so a stale <a> start index is never used
-        self.links: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []  # (shown text, href) of links with their own text
+        self.targets: list[str] = []  # every followable href in the current block
         self.pre = 0
 
     def run(self) -> list[Block]:
@@ -252,7 +259,8 @@ class _Walker:
     def _end_link(self, frame: _Frame) -> None:
         href = frame.tag.get("href", "").strip()
         if not re.match(r"https?://", href, re.I):
-            return
+            return  # relative and in-page links lead nowhere once the text is in the index
+        self.targets.append(href)
         text = " ".join("".join(self.buf[frame.start:]).split())
         if not text or URL.match(text):
             # Shown URLs are often shortened ("www.site.gov.uk/…"); the href is the real one.
@@ -272,8 +280,8 @@ class _Walker:
         self.generation += 1
         if not self.buf:
             return
-        raw, links = "".join(self.buf), self.links
-        self.buf, self.links = [], []
+        raw, links, targets = "".join(self.buf), self.links, tuple(self.targets)
+        self.buf, self.links, self.targets = [], [], []
         item = self.item
         if item and item.tag.name == "tr":
             cells = (" ".join(cell.split()) for cell in raw.split(CELL))
@@ -299,4 +307,4 @@ class _Walker:
             digits = re.sub(r"\D", "", printed.group().translate(DIGITS)) if printed else ""
             if printed and marker in ("", digits):
                 marker, text = digits, text[printed.end():].strip()
-        self.blocks.append(Block(text=text, kind=kind, level=level, marker=marker))
+        self.blocks.append(Block(text=text, kind=kind, level=level, marker=marker, links=targets))

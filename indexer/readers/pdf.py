@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,12 +86,15 @@ class _Raw:
 def read(path: Path) -> list[Block]:
     """Read the PDF at ``path`` into blocks in reading order."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(HEADER_WINDOW)
+            handle.seek(max(0, handle.seek(0, 2) - EOF_WINDOW))
+            tail = handle.read()
     except OSError as exc:
         raise ReportParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    if b"%PDF-" not in data[:HEADER_WINDOW]:
+    if b"%PDF-" not in head:
         raise ReportParseError(str(path), "not a PDF (no %PDF header)")
-    if b"%%EOF" not in data[-EOF_WINDOW:]:
+    if b"%%EOF" not in tail:
         raise ReportParseError(str(path), "corrupt or truncated PDF: no %%EOF at the end")
     pages = _extract(path)
     blocks = _layout(pages) if any(lines for _, lines in pages) else []
@@ -105,8 +109,7 @@ def _extract(path: Path) -> list[tuple[float, list[_Line]]]:
         with pdfplumber.open(path) as pdf:
             pages = []
             for page in pdf.pages:
-                # Some writers fake bold by printing each glyph twice, slightly offset.
-                words = page.dedupe_chars().extract_words(extra_attrs=["size", "fontname"])
+                words = page.extract_words(extra_attrs=["size", "fontname"])
                 pages.append((float(page.height), _lines(w for w in words if w["upright"])))
                 page.flush_cache()  # keeps memory flat on long reports
             return pages
@@ -120,7 +123,7 @@ def _extract(path: Path) -> list[tuple[float, list[_Line]]]:
         raise ReportParseError(str(path), f"corrupt or truncated PDF: {detail[:80]}") from exc
 
 
-def _lines(words) -> list[_Line]:
+def _lines(words: Iterable[dict]) -> list[_Line]:
     """Group words into visual lines, top to bottom."""
     groups: list[list[dict]] = []
     span = (0.0, 0.0)

@@ -105,6 +105,22 @@ def test_reads_main_content_only(tmp_path: Path) -> None:
     ]
 
 
+def test_links_are_recorded(tmp_path: Path) -> None:
+    """Each block lists the absolute http(s) targets of its links; in-page and relative ones are left out."""
+    blocks = _read(tmp_path, PAGE)
+    assert [(b.text, b.links) for b in blocks if b.links] == [
+        ("The force should review crime reports.", ("https://example.org/crime",)),
+        (
+            "https://www.justiceinspectorates.gov.uk/hmicfrs/report.pdf",
+            ("https://www.justiceinspectorates.gov.uk/hmicfrs/report.pdf",),
+        ),
+        (
+            "https://www.justiceinspectorates.gov.uk/hmicfrs/letter.pdf",
+            ("https://www.justiceinspectorates.gov.uk/hmicfrs/letter.pdf",),
+        ),
+    ]
+
+
 def test_without_main_uses_body_and_drops_chrome(tmp_path: Path) -> None:
     """Without a content element the body is read, minus header, nav, menus and print links."""
     page = """<html><body>
@@ -170,6 +186,14 @@ def test_utf8_bom(tmp_path: Path) -> None:
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>Café’s report</p></body></html>'
     blocks = _read(tmp_path, b"\xef\xbb\xbf" + page.encode("utf-8"))
     assert [(b.kind, b.text) for b in blocks] == [("text", "Café’s report")]
+
+
+def test_xml_declaration_and_bare_url(tmp_path: Path) -> None:
+    """A fragment behind an XML declaration, or a page that is only a URL, reads without bs4 warnings."""
+    page = '<?xml version="1.0" encoding="utf-8"?>\n<body><h2>Findings</h2><p>Text.</p></body>'
+    assert [(b.kind, b.text, b.level) for b in _read(tmp_path, page)] == [("heading", "Findings", 2), ("text", "Text.", 0)]
+    url = "https://www.justiceinspectorates.gov.uk/hmicfrs/report.pdf"
+    assert [(b.kind, b.text) for b in _read(tmp_path, url)] == [("text", url)]
 
 
 def test_empty_file_is_refused(tmp_path: Path) -> None:

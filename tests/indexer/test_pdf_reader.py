@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from indexer.model import Block, ReportParseError
+from indexer.model import ReportParseError
 from indexer.readers import pdf
 
 # Vera ships with reportlab; an embedded TrueType font maps "•" to Unicode like real reports do.
@@ -202,9 +202,3 @@ def test_pdf_without_text_is_refused(tmp_path: Path) -> None:
     c.rect(100, 100, 300, 400, fill=1)
     c.save()
     assert _error(path) == "PDF has no extractable text (scanned?)"
-
-
-def test_blocks_are_block_records(tmp_path: Path) -> None:
-    """The reader returns model Blocks."""
-    blocks = pdf.read(_report(tmp_path / "report.pdf"))
-    assert {type(b) for b in blocks} == {Block}
