@@ -173,11 +173,18 @@ class SearchState:
         return [(int(d), None) for d in docnums[order[:limit]]]
 
     def _date_ranks(self) -> np.ndarray:
-        ranks = np.full(self.facets.size, -1, dtype=np.int64)
-        column = self.reader.column_reader("published")
-        values = [column[d] for d in range(self.facets.size)]
+        """Each document's publication date as a rank (-1 when undated), for date sorts."""
+        values: list = [None] * self.facets.size
+        # Per segment: whoosh's multi-segment column reader fails on some segment layouts.
+        for segment, offset in self.reader.leaf_readers():
+            if not segment.has_column("published"):
+                continue
+            column = segment.column_reader("published")
+            for docnum in range(segment.doc_count_all()):
+                values[offset + docnum] = column[docnum]
         distinct = sorted({v for v in values if v})
         position = {value: rank for rank, value in enumerate(distinct)}
+        ranks = np.full(self.facets.size, -1, dtype=np.int64)
         for docnum, value in enumerate(values):
             if value:
                 ranks[docnum] = position[value]
