@@ -1,0 +1,94 @@
+"""Measurements of our engine, each run in a fresh process: ``python -m benchmarks.ours CMD ...``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+STARTED = time.perf_counter()  # before the heavy imports: cold start counts them
+
+from pathlib import Path  # noqa: E402
+
+from .measure import emit, peak_rss_mb  # noqa: E402
+
+
+def build(corpus: Path, index: Path, rebuild: bool) -> dict:
+    from indexer.indexing import index_corpus
+
+    marks = []
+    started = time.perf_counter()
+    summary = index_corpus(corpus, index, rebuild=rebuild, progress=lambda _: marks.append(time.perf_counter()))
+    wall = time.perf_counter() - started
+    parsed_at = marks[-1] if marks else started
+    if summary.failed:
+        raise SystemExit(f"files failed: {summary.failed[:3]}")
+    return {
+        "wall_s": round(wall, 3),
+        "parse_s": round(parsed_at - started, 3),
+        "write_s": round(started + wall - parsed_at, 3),
+        "files": len(summary.indexed),
+        "paragraphs_total": summary.paragraphs,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def cold_start(index: Path) -> dict:
+    from indexer.search import SearchService
+
+    imported = time.perf_counter()
+    service = SearchService(index)
+    opened = time.perf_counter()
+    result = service.search("safeguarding")
+    answered = time.perf_counter()
+    assert result["total"] > 0
+    return {
+        "import_s": round(imported - STARTED, 3),
+        "open_s": round(opened - imported, 3),
+        "first_search_s": round(answered - opened, 3),
+        "in_process_s": round(answered - STARTED, 3),
+    }
+
+
+def search(index: Path, rounds: int) -> dict:
+    from indexer.search import SearchService
+
+    from .queries import QUERY_MIX
+
+    # cache_size=0: every call does the whole page's work, as for a new query.
+    service = SearchService(index, cache_size=0)
+    for query in QUERY_MIX:  # warm-up
+        service.search(query.text, filters=query.filters, per_page=20)
+    latencies, by_label, totals = [], {}, []
+    for _ in range(rounds):
+        for query in QUERY_MIX:
+            started = time.perf_counter()
+            result = service.search(query.text, filters=query.filters, per_page=20)
+            elapsed = time.perf_counter() - started
+            latencies.append(elapsed)
+            by_label.setdefault(query.label, []).append(elapsed)
+            totals.append(result["total"])
+            assert len(result["results"]) == min(20, result["total"])
+    return {
+        "latencies_s": latencies,
+        "by_label_s": by_label,
+        "totals": totals[: len(QUERY_MIX)],
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def main(argv: list[str]) -> None:
+    command, *args = argv
+    if command == "build":
+        emit(build(Path(args[0]), Path(args[1]), rebuild=True))
+    elif command == "incremental":
+        emit(build(Path(args[0]), Path(args[1]), rebuild=False))
+    elif command == "coldstart":
+        emit(cold_start(Path(args[0])))
+    elif command == "search":
+        emit(search(Path(args[0]), int(args[1])))
+    else:
+        raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

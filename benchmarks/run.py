@@ -1,0 +1,219 @@
+"""``make bench``: our engine against SQLite FTS5 on SYNTHETIC corpora of N paragraphs.
+
+    python -m benchmarks.run --out benchmarks/latest.json [--sizes 10000,100000]
+
+Every measurement runs in a fresh process. Prints a table with the ratios
+ours/FTS5 and the issue's targets, and writes everything as JSON to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from .corpus import PARAGRAPHS_PER_REPORT, make_corpus, make_extra_report
+from .measure import ROOT, run_worker, summary_ms
+from .queries import QUERY_MIX
+
+DEFAULT_WORKDIR = ROOT / "benchmarks" / ".corpus"
+TARGETS = {
+    "search_p50_ratio_max": 1.0,
+    "search_p95_ratio_max": 1.5,
+    "build_paragraphs_per_s_min": 1500,
+    "incremental_s_max": 2.0,
+    "cold_start_s_max": 2.0,
+    "server_rss_mb_max": 600,
+}
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+
+
+def bench_size(size: int, workdir: Path, *, rounds: int, http_requests: int, http_seconds: float, threads: int, log) -> dict:
+    corpus = workdir / f"corpus-{size}"
+    index = workdir / f"index-{size}"
+    database = workdir / f"fts5-{size}.db"
+    log(f"[{size}] writing the synthetic corpus")
+    started = time.perf_counter()
+    make_corpus(corpus, size)
+    generated = time.perf_counter() - started
+    if index.exists():
+        shutil.rmtree(index)
+    result: dict = {"paragraphs": size, "corpus_generation_s": round(generated, 2)}
+
+    log(f"[{size}] full build (ours)")
+    build = run_worker("benchmarks.ours", "build", corpus, index)
+    build["paragraphs_per_s"] = round(build["paragraphs_total"] / build["wall_s"], 1)
+    build["write_paragraphs_per_s"] = round(build["paragraphs_total"] / build["write_s"], 1)
+    result["ours_build"] = build
+
+    log(f"[{size}] full build (FTS5)")
+    fts_build = run_worker("benchmarks.fts5", "build", index, database)
+    fts_build["paragraphs_per_s"] = round(fts_build["paragraphs"] / fts_build["wall_s"], 1)
+    result["fts5_build"] = fts_build
+
+    log(f"[{size}] cold start (ours)")
+    result["ours_cold_start"] = run_worker("benchmarks.ours", "coldstart", index)
+
+    log(f"[{size}] search-page work, {rounds} rounds of {len(QUERY_MIX)} queries")
+    for name, module, target in (("ours", "benchmarks.ours", index), ("fts5", "benchmarks.fts5", database)):
+        raw = run_worker(module, "search", target, rounds)
+        result[f"{name}_search"] = dict(
+            summary_ms(raw["latencies_s"]),
+            by_label={label: summary_ms(values) for label, values in raw["by_label_s"].items()},
+            totals=raw["totals"],
+            peak_rss_mb=raw["peak_rss_mb"],
+        )
+
+    from .web import measure, webapp_available
+
+    missing = webapp_available()
+    if missing:
+        result["ours_http"] = {"skipped": missing}
+        log(f"[{size}] HTTP (ours) skipped: {missing}")
+    else:
+        log(f"[{size}] HTTP (ours), {threads} client threads")
+        result["ours_http"] = measure("ours", str(index), threads=threads, max_requests=http_requests, max_seconds=http_seconds)
+    log(f"[{size}] HTTP (FTS5), {threads} client threads")
+    result["fts5_http"] = measure("fts5", str(database), threads=threads, max_requests=http_requests, max_seconds=http_seconds)
+
+    log(f"[{size}] incremental add of one {PARAGRAPHS_PER_REPORT}-paragraph report (ours)")
+    extra = make_extra_report(corpus)
+    try:
+        result["ours_incremental"] = run_worker("benchmarks.ours", "incremental", corpus, index)
+    finally:
+        extra.unlink()
+        extra.with_name(extra.stem + ".meta.toml").unlink()
+    result["ratios"] = ratios(result)
+    result["targets"] = check_targets(result)
+    return result
+
+
+def ratios(result: dict) -> dict:
+    ours, fts = result["ours_search"], result["fts5_search"]
+    out = {
+        "search_p50": round(ours["p50_ms"] / fts["p50_ms"], 2),
+        "search_p95": round(ours["p95_ms"] / fts["p95_ms"], 2),
+        "build_throughput": round(result["ours_build"]["paragraphs_per_s"] / result["fts5_build"]["paragraphs_per_s"], 3),
+    }
+    http = result.get("ours_http", {})
+    if "p50_ms" in http and result["fts5_http"].get("p50_ms"):
+        out["http_p95"] = round(http["p95_ms"] / result["fts5_http"]["p95_ms"], 2)
+        out["http_requests_per_s"] = round(http["requests_per_s"] / result["fts5_http"]["requests_per_s"], 2)
+    return out
+
+
+def check_targets(result: dict) -> dict:
+    r = result["ratios"]
+    http = result.get("ours_http", {})
+    checks = {
+        "search_p50_le_1.0x_fts5": r["search_p50"] <= TARGETS["search_p50_ratio_max"],
+        "search_p95_le_1.5x_fts5": r["search_p95"] <= TARGETS["search_p95_ratio_max"],
+        "build_ge_1500_paragraphs_per_s": result["ours_build"]["paragraphs_per_s"] >= TARGETS["build_paragraphs_per_s_min"],
+        "incremental_le_2s": result["ours_incremental"]["wall_s"] <= TARGETS["incremental_s_max"],
+        "cold_start_le_2s": result["ours_cold_start"]["process_wall_s"] <= TARGETS["cold_start_s_max"],
+    }
+    if "server_peak_rss_mb" in http:
+        checks["server_rss_le_600mb"] = http["server_peak_rss_mb"] <= TARGETS["server_rss_mb_max"]
+    return checks
+
+
+def table(results: list[dict]) -> str:
+    rows = [("", *[f"{r['paragraphs']:,} paragraphs" for r in results])]
+
+    def row(label, fn):
+        values = []
+        for r in results:
+            try:
+                values.append(fn(r))
+            except (KeyError, TypeError, ZeroDivisionError):
+                values.append("n/a")
+        rows.append((label, *values))
+
+    row("Full build, ours (parse + index)", lambda r: f"{r['ours_build']['paragraphs_per_s']:,.0f} par/s, {r['ours_build']['wall_s']:.1f} s, peak {r['ours_build']['peak_rss_mb']:.0f} MB")
+    row("  of which parse / index write", lambda r: f"{r['ours_build']['parse_s']:.1f} s / {r['ours_build']['write_s']:.1f} s ({r['ours_build']['write_paragraphs_per_s']:,.0f} par/s)")
+    row("Full build, FTS5 (insert + index)", lambda r: f"{r['fts5_build']['paragraphs_per_s']:,.0f} par/s, {r['fts5_build']['wall_s']:.1f} s")
+    row("Incremental add, 1 report (ours)", lambda r: f"{r['ours_incremental']['wall_s']:.2f} s")
+    row("Cold start to first search (ours)", lambda r: f"{r['ours_cold_start']['process_wall_s']:.2f} s")
+    row("Search page p50: ours / FTS5", lambda r: f"{r['ours_search']['p50_ms']:.1f} / {r['fts5_search']['p50_ms']:.1f} ms = {r['ratios']['search_p50']:.2f}x")
+    row("Search page p95: ours / FTS5", lambda r: f"{r['ours_search']['p95_ms']:.1f} / {r['fts5_search']['p95_ms']:.1f} ms = {r['ratios']['search_p95']:.2f}x")
+    row("HTTP req/s: ours / FTS5", lambda r: f"{r['ours_http']['requests_per_s']:.0f} / {r['fts5_http']['requests_per_s']:.0f}" if "requests_per_s" in r["ours_http"] else f"skipped / {r['fts5_http']['requests_per_s']:.0f}")
+    row("HTTP p95: ours / FTS5", lambda r: f"{r['ours_http']['p95_ms']:.0f} / {r['fts5_http']['p95_ms']:.0f} ms" if "p95_ms" in r["ours_http"] else f"skipped / {r['fts5_http']['p95_ms']:.0f} ms")
+    row("Server peak RSS: ours / FTS5", lambda r: f"{r['ours_http']['server_peak_rss_mb']:.0f} / {r['fts5_http']['server_peak_rss_mb']:.0f} MB" if "server_peak_rss_mb" in r["ours_http"] else f"skipped / {r['fts5_http']['server_peak_rss_mb']:.0f} MB")
+    row("Targets met", lambda r: ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
+    widths = [max(len(str(row[i])) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    lines = []
+    for number, values in enumerate(rows):
+        if values[0] == "Targets met":
+            continue
+        lines.append("| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |")
+        if number == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in results:
+        lines.append(f"\nTargets at {r['paragraphs']:,}: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="JSON file to write the results to")
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes in paragraphs")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the query mix per engine")
+    parser.add_argument("--http-requests", type=int, default=400, help="most requests per HTTP run")
+    parser.add_argument("--http-seconds", type=float, default=20.0, help="longest HTTP run, in seconds")
+    parser.add_argument("--threads", type=int, default=4, help="client threads (and server threads)")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    results = [
+        bench_size(size, args.workdir, rounds=args.rounds, http_requests=args.http_requests,
+                   http_seconds=args.http_seconds, threads=args.threads, log=log)
+        for size in sizes
+    ]  # fmt: skip
+    report = {
+        "note": "SYNTHETIC corpus recombined from corpus/, for timing only",
+        "command": "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "targets": TARGETS,
+        "queries": [{"label": q.label, "q": q.text, "filters": q.filters, "fts5": q.fts} for q in QUERY_MIX],
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The search page over HTTP on loopback: servers in child processes, a small threaded load generator.
+
+``python -m benchmarks.web ours INDEX PORT THREADS`` serves our web app through
+its production server (waitress) with the result cache turned off, so every
+request does the whole page's work; ``fts5 DB PORT THREADS`` serves the FTS5
+equivalent through the same server.
+"""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlencode
+
+from .measure import ROOT, free_port, rss_mb, summary_ms, wait_for_port
+from .queries import QUERY_MIX
+
+URL_FILTER_PARAMS = {"forces": "force", "year": "year"}
+HOST = "127.0.0.1"
+
+
+def webapp_available() -> str | None:
+    """None when the web app can serve /api/search, else why not."""
+    try:
+        import webapp
+    except Exception as error:  # the app is being written alongside: say why it is skipped
+        return f"webapp not importable ({type(error).__name__}: {error})"
+    if not hasattr(webapp, "serve") or not hasattr(webapp, "create_app"):
+        return "webapp has no serve()/create_app()"
+    try:
+        app = webapp.create_app({"TESTING": True})
+    except Exception as error:
+        return f"webapp.create_app failed ({type(error).__name__}: {error})"
+    if not any(rule.rule == "/api/search" for rule in app.url_map.iter_rules()):
+        return "webapp has no /api/search route"
+    return None
+
+
+def request_paths(prefix: str) -> list[str]:
+    paths = []
+    for query in QUERY_MIX:
+        params = [("q", query.text)]
+        for name, values in query.filters.items():
+            params += [(URL_FILTER_PARAMS.get(name, name), value) for value in values]
+        paths.append(f"{prefix}?{urlencode(params)}")
+    return paths
+
+
+def load(port: int, paths: list[str], *, threads: int, max_requests: int, max_seconds: float) -> dict:
+    """Send the paths round-robin from ``threads`` keep-alive clients until either bound is hit."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(max_requests))
+    lock = threading.Lock()
+    deadline = time.perf_counter() + max_seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
+        while time.perf_counter() < deadline:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                break
+            started = time.perf_counter()
+            connection.request("GET", paths[number % len(paths)])
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                if response.status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(f"{response.status} {paths[number % len(paths)]}")
+        connection.close()
+
+    for path in paths:  # warm-up, one client
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    wall = time.perf_counter() - started
+    return dict(summary_ms(latencies), requests_per_s=round(len(latencies) / wall, 1), errors=errors[:5], error_count=len(errors))
+
+
+def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seconds: float) -> dict:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.web", kind, target, str(port), str(threads)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(HOST, port)
+        prefix = "/api/search" if kind == "ours" else "/search"
+        result = load(port, request_paths(prefix), threads=threads, max_requests=max_requests, max_seconds=max_seconds)
+        current, peak = rss_mb(server.pid)
+        result.update(server_rss_mb=round(current, 1), server_peak_rss_mb=round(peak, 1), threads=threads)
+        return result
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def serve_ours(index: str, port: int, threads: int) -> None:
+    from indexer.search import SearchService
+
+    # Measure work, not the LRU cache: the mix repeats, so cached pages would be free.
+    SearchService.__init__.__kwdefaults__ = {"cache_size": 0}
+    import webapp
+
+    webapp.serve(index_dir=index, host=HOST, port=port, threads=threads)
+
+
+def main(argv: list[str]) -> None:
+    kind, target, port, threads = argv
+    if kind == "ours":
+        serve_ours(target, int(port), int(threads))
+    else:
+        from .fts5 import serve
+
+        serve(__import__("pathlib").Path(target), int(port), int(threads))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
