@@ -20,8 +20,9 @@ install: $(STAMP)
 index: $(STAMP)
 	$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
 
+# A file that fails to index is reported; the app still serves everything else.
 run: $(STAMP)
-	$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
+	-$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
 	$(BIN)/findings serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
