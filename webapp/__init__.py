@@ -1,0 +1,68 @@
+"""The Findings web app: faceted search, report pages, citations, exports, API and feeds.
+
+Configuration is read once, when the app is made: the defaults below, then the
+instance folder's ``config.py`` (if there is one), then ``FINDINGS_*``
+environment variables (``FINDINGS_INDEX_DIR``, ``FINDINGS_EXPORT_CAP``,
+``FINDINGS_BASE_URL``...), then ``test_config``. With ``TESTING`` set in
+``test_config``, the instance file and environment are skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .serve import serve
+
+__all__ = ["create_app", "serve"]
+
+DEFAULTS: dict[str, Any] = {
+    "INDEX_DIR": None,
+    "EXPORT_CAP": 5000,
+    "FEED_SIZE": 50,
+    "PER_PAGE": 20,
+    "BASE_URL": None,
+    "MAX_CONTENT_LENGTH": 16 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+"""INDEX_DIR None means $FINDINGS_INDEX_DIR or .findings-index; BASE_URL None means the request's host."""
+
+ENV_PREFIX = "FINDINGS"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Make the app: configuration, the shared search service, blueprints, headers and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    test_config = test_config or {}
+    if not test_config.get("TESTING"):
+        # Tests must not depend on whoever's instance folder or environment runs them.
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.from_mapping(test_config)
+    _check_config(app)
+    app.json.sort_keys = False
+
+    from . import api, errors, exports, feeds, reports, search, security, service, templating
+
+    service.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    for module in (search, reports, api, exports, feeds):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    """Fail at start-up, not on the first request, when a setting cannot work."""
+    for name in ("EXPORT_CAP", "FEED_SIZE", "PER_PAGE"):
+        value = app.config[name]
+        if isinstance(value, str) and value.isdigit():
+            value = app.config[name] = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{ENV_PREFIX}_{name} must be a whole number from 1, not {value!r}")
+    base_url = app.config["BASE_URL"]
+    if base_url:
+        app.config["BASE_URL"] = str(base_url).rstrip("/")

@@ -1,0 +1,61 @@
+"""The JSON API: the same result shape as the search page, the CLI's --json and the exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from indexer.citation import citation
+
+from .openapi import openapi_document
+from .params import parse_args
+from .reports import ID_RE
+from .service import base_url, get_service
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search():
+    """One page of results with facets, glossary, suggestion and citations."""
+    params = parse_args(request.args, default_per_page=current_app.config["PER_PAGE"])
+    result = get_service().search(
+        params.q,
+        filters=params.service_filters,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+        base_url=base_url(),
+    )
+    return jsonify(result)
+
+
+@bp.get("/reports/<report_id>")
+def report(report_id: str):
+    """A whole report: its metadata, every paragraph (with permalink and citation) and linked reports."""
+    if not ID_RE.fullmatch(report_id):
+        abort(404)
+    found = get_service().report(report_id)
+    if found is None:
+        abort(404)
+    root = base_url()
+    paragraphs = []
+    for record in found["paragraphs"]:
+        url = f"/p/{record['id']}"
+        paragraphs.append(dict(record, url=url, citation=citation(record, root + url)))
+    return jsonify(dict(found, url=f"/reports/{report_id}", paragraphs=paragraphs))
+
+
+@bp.get("/paragraphs/<paragraph_id>")
+def paragraph(paragraph_id: str):
+    """One paragraph record with its permalink and citation."""
+    if not ID_RE.fullmatch(paragraph_id):
+        abort(404)
+    record = get_service().paragraph(paragraph_id, base_url=base_url())
+    if record is None:
+        abort(404)
+    return jsonify(record)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(export_cap=current_app.config["EXPORT_CAP"], server_url=base_url()))

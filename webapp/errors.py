@@ -1,0 +1,77 @@
+"""Friendly error pages (JSON under /api/ and for .json exports), never a traceback or a path."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from indexer.query import QueryError
+from indexer.store import IndexMissingError
+
+from .params import BadParams
+
+TITLES = {
+    400: "There is a problem with this search",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "Request too large",
+    500: "Sorry, something went wrong",
+    503: "Search is not ready yet",
+}
+MESSAGES = {
+    404: "Check the address, or search for what you were looking for.",
+    405: "This address only answers GET requests.",
+    413: "The request is larger than this service accepts.",
+    500: "The problem has been logged. Try again, or go back to the search.",
+    503: "No search index has been built yet. Run `findings index` (or `make run`) and reload this page.",
+}
+
+
+def wants_json() -> bool:
+    """API clients and .json exports get JSON errors; people get pages."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def error_response(status: int, message: str | None = None) -> Response:
+    """An error as JSON ``{"error": message}`` or as the error page."""
+    message = message or MESSAGES.get(status) or TITLES.get(status, "Error")
+    if wants_json():
+        response = jsonify(error=message, status=status)
+    else:
+        response = Response(
+            render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(QueryError)
+    def _query_error(error: QueryError) -> Response:
+        return error_response(400, str(error))
+
+    @app.errorhandler(BadParams)
+    def _bad_params(error: BadParams) -> Response:
+        return error_response(400, str(error))
+
+    @app.errorhandler(IndexMissingError)
+    def _no_index(_error: IndexMissingError) -> Response:
+        # The exception names the index folder: a path the public should not see.
+        response = error_response(503)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        # Werkzeug's own descriptions are generic; ours say what to do next.
+        message = MESSAGES.get(status) or error.description
+        response = error_response(status, message)
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error: InternalServerError) -> Response:
+        return error_response(500)

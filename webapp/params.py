@@ -1,0 +1,177 @@
+"""Search state in the URL: reading it strictly, and writing links that change one thing.
+
+Every page that shows a search (HTML, API, exports, feed) reads its
+parameters here, so a bookmarked or shared URL means the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+
+URL_FILTERS = (
+    ("force", "forces"),
+    ("inspectorate", "inspectorates"),
+    ("theme", "themes"),
+    ("section", "section_type"),
+    ("finding", "finding_type"),
+    ("type", "doc_type"),
+    ("year", "year"),
+    ("area", "areas"),
+)
+"""URL parameter -> search filter field; each parameter may repeat (values combine with OR)."""
+FIELD_PARAMS = {field_name: param for param, field_name in URL_FILTERS}
+DEFAULT_SORT = "relevance"
+MAX_VALUE_CHARS = 500
+MAX_PAGE_DIGITS = 7
+NUMBER_RE = re.compile(rf"^[0-9]{{1,{MAX_PAGE_DIGITS}}}$")
+# Control characters other than tab and newlines have no business in a search and break XML output.
+FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class BadParams(ValueError):
+    """A URL parameter that cannot be used; the message says what to send instead."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """One search as the URL states it."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = 20
+    default_per_page: int = 20
+
+    @property
+    def service_filters(self) -> dict[str, list[str]]:
+        """The filters as SearchService takes them."""
+        return {name: list(values) for name, values in self.filters.items() if values}
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.filters.values())
+
+    def is_selected(self, field_name: str, value: str) -> bool:
+        return value in self.filters.get(field_name, ())
+
+    def toggled(self, field_name: str, value: str) -> "SearchParams":
+        """This search with ``value`` added to or removed from a filter, back on page 1."""
+        values = list(self.filters.get(field_name, ()))
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+        filters = dict(self.filters)
+        filters[field_name] = tuple(values)
+        return replace(self, filters=filters, page=1)
+
+    def with_filter(self, field_name: str, value: str) -> "SearchParams":
+        """This search with ``value`` as the only value of a filter (chart bars narrow, never widen)."""
+        filters = dict(self.filters)
+        filters[field_name] = (value,)
+        return replace(self, filters=filters, page=1)
+
+    def cleared(self) -> "SearchParams":
+        return replace(self, filters={}, page=1)
+
+    def args(self, *, paging: bool = True) -> MultiDict:
+        """URL parameters of this search, leaving out defaults so links stay short."""
+        args: MultiDict = MultiDict()
+        if self.q:
+            args.add("q", self.q)
+        for param, field_name in URL_FILTERS:
+            for value in self.filters.get(field_name, ()):
+                args.add(param, value)
+        if self.sort != DEFAULT_SORT:
+            args.add("sort", self.sort)
+        if paging:
+            if self.per_page != self.default_per_page:
+                args.add("per_page", str(self.per_page))
+            if self.page != 1:
+                args.add("page", str(self.page))
+        return args
+
+    def url(self, endpoint: str = "search.search", *, paging: bool = True, **changes) -> str:
+        """A relative URL of this search (with ``changes``) at ``endpoint``."""
+        params = replace(self, **changes) if changes else self
+        return url_for(endpoint, **params.args(paging=paging).to_dict(flat=False))
+
+
+def parse_args(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
+    """Read a search from request arguments; raises BadParams with a helpful message."""
+    for name, value in args.items(multi=True):
+        check_text(name, value)
+    query = args.get("q", "")
+    filters = {}
+    for param, field_name in URL_FILTERS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
+        if values:
+            filters[field_name] = values
+    sort = args.get("sort", DEFAULT_SORT) or DEFAULT_SORT
+    if sort not in SORTS:
+        raise BadParams(f"Unknown sort '{_shown(sort)}'. Use one of: {', '.join(SORTS)}.")
+    per_page = _number(args.get("per_page"), "per_page", default_per_page)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadParams(f"per_page must be from 1 to {MAX_PER_PAGE}.")
+    page = _number(args.get("page"), "page", 1)
+    if page < 1:
+        raise BadParams("page must be a whole number from 1.")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise BadParams(
+            f"Page {page} is too deep: only the first {MAX_RESULT_WINDOW} results can be paged through. "
+            "Narrow the search with a filter or more words."
+        )
+    return SearchParams(query, filters, sort, page, per_page, default_per_page)
+
+
+def _number(raw: str | None, name: str, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not NUMBER_RE.match(raw):
+        raise BadParams(f"{name} must be a whole number, like {name}={default}; got '{_shown(raw)}'.")
+    return int(raw)
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse NUL, other control characters, lone surrogates and over-long values in a parameter."""
+    if "\x00" in name or "\x00" in value:
+        raise BadParams("The address contains a NUL character. Remove it and try again.")
+    if FORBIDDEN_RE.search(name) or FORBIDDEN_RE.search(value):
+        raise BadParams(f"Parameter '{_shown(name)}' contains characters that cannot be searched for. Remove them.")
+    if len(value) > MAX_VALUE_CHARS:
+        raise BadParams(f"Parameter '{_shown(name)}' is too long. Keep it under {MAX_VALUE_CHARS} characters.")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """User input echoed in a message: short and printable (templates escape it)."""
+    text = FORBIDDEN_RE.sub("", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def salvage(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
+    """What can be kept of a refused search (its clean query and filters) to refill the form."""
+
+    def clean(value: str) -> bool:
+        try:
+            check_text("", value)
+        except BadParams:
+            return False
+        return True
+
+    query = args.get("q", "")
+    filters = {}
+    for param, field_name in URL_FILTERS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip() and clean(v)))
+        if values:
+            filters[field_name] = values
+    return SearchParams(
+        query if clean(query) else "", filters, per_page=default_per_page, default_per_page=default_per_page
+    )
