@@ -24,13 +24,14 @@ CREATE TABLE docs(
   finding_type TEXT, paragraph_number INTEGER, anchor TEXT, page INTEGER, doc_type TEXT, published TEXT,
   year TEXT, source_url TEXT, source_file TEXT, text TEXT, footnotes TEXT, is_bullet INTEGER
 );
+CREATE TABLE meta(rowid INTEGER PRIMARY KEY, section_type TEXT, finding_type TEXT, doc_type TEXT, year TEXT, published TEXT);
 CREATE TABLE facet(field TEXT, value TEXT, doc INTEGER);
 CREATE VIRTUAL TABLE fts USING fts5(text, section, content='docs', content_rowid='rowid', tokenize='porter unicode61');
 """
 INDEXES = """
 CREATE INDEX facet_by_doc ON facet(field, doc, value);
 CREATE INDEX facet_by_value ON facet(field, value, doc);
-CREATE INDEX docs_published ON docs(published);
+CREATE INDEX meta_published ON meta(published);
 """
 
 
@@ -64,6 +65,10 @@ def build(index: Path, database: Path) -> dict:
                 for number, r in enumerate(records, start=1)
             ),
         )  # fmt: skip
+        # Single-valued facets in a narrow table, so counting never reads the text.
+        connection.execute(
+            "INSERT INTO meta SELECT rowid, section_type, finding_type, doc_type, year, published FROM docs"
+        )
         connection.executemany(
             "INSERT INTO facet VALUES (?,?,?)",
             ((name, value, number) for number, r in enumerate(records, start=1) for name in MULTI for value in r[name]),
@@ -91,7 +96,7 @@ class FtsSearcher:
                 continue
             marks = ",".join("?" * len(values))
             if name in SINGLE:
-                clauses.append(f"m.doc IN (SELECT rowid FROM docs WHERE {name} IN ({marks}))")
+                clauses.append(f"m.doc IN (SELECT rowid FROM meta WHERE {name} IN ({marks}))")
                 params += values
             else:
                 clauses.append(f"m.doc IN (SELECT doc FROM facet WHERE field = ? AND value IN ({marks}))")
@@ -102,7 +107,7 @@ class FtsSearcher:
         db = self.connection
         db.execute("DELETE FROM matched")
         if match is None:
-            db.execute("INSERT INTO matched SELECT rowid FROM docs")
+            db.execute("INSERT INTO matched SELECT rowid FROM meta")
         else:
             db.execute("INSERT INTO matched SELECT rowid FROM fts WHERE fts MATCH ?", (match,))
         where, params = self._filter_sql(filters)
@@ -112,7 +117,7 @@ class FtsSearcher:
             other_where, other_params = self._filter_sql(filters, skip=name)
             if name in SINGLE:
                 sql = (
-                    f"SELECT d.{name}, count(*) c FROM matched m JOIN docs d ON d.rowid = m.doc "
+                    f"SELECT d.{name}, count(*) c FROM matched m JOIN meta d ON d.rowid = m.doc "
                     f"WHERE d.{name} IS NOT NULL AND {other_where} GROUP BY d.{name} ORDER BY c DESC"
                 )
                 rows = db.execute(sql, other_params).fetchall()
@@ -126,8 +131,9 @@ class FtsSearcher:
         columns = "d.id, d.report_id, d.report_title, d.section, d.section_type, d.finding_type, d.paragraph_number, d.anchor, d.page, d.doc_type, d.published, d.year, d.source_url, d.source_file, d.text, d.footnotes, d.is_bullet"
         if match is None:
             sql = (
-                f"SELECT {columns}, substr(d.text, 1, 440) FROM matched m JOIN docs d ON d.rowid = m.doc "
-                f"WHERE {where} ORDER BY d.published DESC, d.rowid LIMIT ?"
+                f"SELECT {columns}, substr(d.text, 1, 440) FROM docs d WHERE d.rowid IN ("
+                f"SELECT m.doc FROM matched m JOIN meta t ON t.rowid = m.doc WHERE {where} "
+                f"ORDER BY t.published DESC, m.doc LIMIT ?) ORDER BY d.published DESC, d.rowid"
             )
             rows = db.execute(sql, [*params, per_page]).fetchall()
         else:

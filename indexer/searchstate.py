@@ -15,7 +15,7 @@ from whoosh import query as wq
 
 from .analysis import terms
 from .compile import Compiler
-from .facets import FacetTable
+from .facets import FacetTable, leaf_readers, posting_ids
 from .glossary import acronym_key, load_glossary
 from .highlight import find_matches
 from .metadata import load_gazetteer
@@ -36,6 +36,7 @@ class SearchState:
         self.reader = self.searcher.reader()
         self.manifest = read_manifest(generation)
         self.facets = FacetTable(self.reader, FILTER_FIELDS)
+        self._leaves = leaf_readers(self.reader)
         self.glossary_entries = _glossary_entries(self.manifest)
         facet_values = {name: values.values for name, values in self.facets.fields.items()}
         gazetteer = load_gazetteer()
@@ -147,9 +148,40 @@ class SearchState:
         query = self._query(compiled)
         if isinstance(query, wq.Every):
             return self.facets.live.copy()
+        return self._matching(query) & self.facets.live
+
+    def _matching(self, query: wq.Query) -> np.ndarray:
+        """Documents ``query`` matches (deleted ones may be included), as a mask.
+
+        Terms are read straight from their posting blocks and combined with
+        numpy; only what needs positions or the term dictionary (phrases,
+        prefixes, ranges) goes through whoosh's one-id-at-a-time matchers.
+        """
+        kind = type(query)
+        if kind is wq.Term:
+            mask = np.zeros(self.facets.size, dtype=bool)
+            text = self.reader.schema[query.fieldname].to_bytes(query.text)
+            for leaf, base in self._leaves:
+                mask[posting_ids(leaf, query.fieldname, text) + base] = True
+            return mask
+        if kind is wq.Or:
+            mask = np.zeros(self.facets.size, dtype=bool)
+            for child in query.subqueries:
+                mask |= self._matching(child)
+            return mask
+        if kind is wq.And:
+            mask = self.facets.live.copy()
+            for child in query.subqueries:
+                mask &= self._matching(child)
+            return mask
+        if kind is wq.Not:
+            return ~self._matching(query.query)
+        if kind is wq.Every:
+            return self.facets.live.copy()
+        if query is wq.NullQuery:
+            return np.zeros(self.facets.size, dtype=bool)
         mask = np.zeros(self.facets.size, dtype=bool)
-        ids = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
-        mask[ids] = True
+        mask[np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)] = True
         return mask
 
     def _page(self, compiled, mask, filtered: bool, sort: str, page: int, per_page: int):

@@ -38,7 +38,11 @@ SCHEMA_VERSION = 3
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = "lock"
 MANIFEST_FILE = "manifest.json"
+SEGMENT_SUFFIX = ".seg"
 GENERATION_RE = re.compile(r"^gen-(\d{6})$")
+BUILD_PROCS = min(2, os.cpu_count() or 1)
+WRITER_LIMIT_MB = 256
+"""Memory for each writer process's posting pool before it spills to disk."""
 KEEP_OLD_GENERATIONS = 2
 """Old generations kept after a switch, for searchers still reading them."""
 
@@ -215,10 +219,21 @@ class Generation:
     index_dir: Path
     path: Path
     number: int
+    fresh: bool = False
+    """True when built from empty (a full build), False for a copy being updated."""
 
     def writer(self):
-        """A whoosh writer on this generation."""
-        return open_generation(self.path).writer(limitmb=256, procs=1)
+        """A whoosh writer on this generation.
+
+        A full build indexes in ``BUILD_PROCS`` processes, each writing its own
+        segment (no final merge: merging costs more than it saves at search
+        time). An incremental update adds one small segment in-process, where
+        starting processes would cost more than the work.
+        """
+        index = open_generation(self.path)
+        if self.fresh and BUILD_PROCS > 1:
+            return index.writer(limitmb=WRITER_LIMIT_MB, procs=BUILD_PROCS, multisegment=True)
+        return index.writer(limitmb=WRITER_LIMIT_MB, procs=1)
 
     def publish(self, manifest: dict) -> Path:
         """Write the manifest, make everything durable, switch CURRENT, prune old generations."""
@@ -248,11 +263,28 @@ def start_generation(index_dir: Path, *, copy_current: bool) -> Generation:
     path = index_dir / f"gen-{number:06d}.tmp"
     live = current_generation(index_dir)
     if copy_current and live is not None:
-        shutil.copytree(live, path, ignore=shutil.ignore_patterns(MANIFEST_FILE, "*.lock"))
-    else:
-        path.mkdir()
-        whoosh_index.create_in(str(path), make_schema())
-    return Generation(index_dir, path, number)
+        shutil.copytree(live, path, ignore=shutil.ignore_patterns(MANIFEST_FILE, "*.lock"), copy_function=_link_or_copy)
+        return Generation(index_dir, path, number)
+    path.mkdir()
+    whoosh_index.create_in(str(path), make_schema())
+    return Generation(index_dir, path, number, fresh=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link whoosh's segment files, copy the rest.
+
+    A ``.seg`` file is written once under a fresh random name and never
+    modified (deletions live in the TOC, merges write new segments), so the
+    new generation can share it with the live one: an incremental update then
+    costs the new segment, not a copy of the whole index.
+    """
+    if source.endswith(SEGMENT_SUFFIX):
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system, or links not supported: copy instead
+    shutil.copy2(source, target)
 
 
 def remove_stray_files(index_dir: Path) -> list[str]:
