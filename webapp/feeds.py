@@ -25,7 +25,8 @@ ET.register_namespace("", ATOM_NS)
 
 @bp.get("/search.atom", endpoint="atom")
 def atom():
-    params = replace(parse_args(request.args), sort="newest")
+    # A feed is always newest first, whatever sort the search page had.
+    params = replace(parse_args(request.args), sort="relevance", page=1)
     root_url = base_url()
     service = get_service()
     size = min(current_app.config["FEED_SIZE"], MAX_PER_PAGE)

@@ -31,8 +31,9 @@ DEFAULT_SORT = "relevance"
 MAX_VALUE_CHARS = 500
 MAX_PAGE_DIGITS = 7
 NUMBER_RE = re.compile(rf"^[0-9]{{1,{MAX_PAGE_DIGITS}}}$")
-# Control characters other than tab and newlines have no business in a search and break XML output.
-FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Control characters other than tab and newlines have no business in a search and break XML output;
+# U+FFFD is what the URL decoder leaves where the address was not valid UTF-8 (an encoded surrogate, say).
+FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffd\ufffe\uffff]")
 
 
 class BadParams(ValueError):
