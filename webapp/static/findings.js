@@ -71,6 +71,12 @@
       buttons[i].addEventListener("click", onCopy);
       buttons[i].hidden = false;
     }
+    // On a narrow screen the filters would push the results off the first screen: fold them
+    // (unless some are in use). Without JavaScript they simply stay open.
+    var filters = document.querySelector(".js-filters");
+    if (filters && window.matchMedia("(max-width: 52rem)").matches && !filters.querySelector(".facet__link--selected")) {
+      filters.open = false;
+    }
     document.documentElement.classList.add("js");
   }
 
