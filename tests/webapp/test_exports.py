@@ -72,14 +72,15 @@ def test_csv_cells_never_start_a_formula(client):
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
 
 
-def test_csv_neutralises_formulas_coming_from_the_index(app, monkeypatch):
+def test_csv_neutralises_formulas_coming_from_the_index(corpus_index, monkeypatch):
     """A report whose text or title starts like a formula is exported inert."""
     from webapp.service import get_service
 
+    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
     service = get_service(app)
     record = service.export("VIST")[0]
     evil = dict(record, report_title="=cmd|' /C calc'!A0", text="@SUM(1+1)*cmd", section="-2+3")
-    monkeypatch.setattr(type(service), "export", lambda self, *args, **kwargs: [dict(evil)])
+    monkeypatch.setattr(service, "export", lambda *args, **kwargs: [dict(evil)])
     row = read_csv(app.test_client().get("/search.csv?q=VIST"))[0]
     assert (row["report_title"], row["text"], row["section"]) == ("'=cmd|' /C calc'!A0", "'@SUM(1+1)*cmd", "'-2+3")
 

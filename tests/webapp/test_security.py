@@ -194,8 +194,7 @@ def test_server_errors_hide_the_traceback(corpus_index):
     from webapp import create_app
     from webapp.service import get_service
 
-    app = create_app({"TESTING": False, "INDEX_DIR": str(corpus_index), "PROPAGATE_EXCEPTIONS": False})
-    app.config.from_mapping({"INSTANCE_IGNORED": True})
+    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index), "PROPAGATE_EXCEPTIONS": False})
     service = get_service(app)
 
     def explode(*args, **kwargs):
