@@ -89,6 +89,8 @@ def _search_view(params: SearchParams, result: dict) -> dict:
     first = (params.page - 1) * params.per_page + 1
     return {
         "params": params,
+        # When a misspelling was corrected, the report pages should highlight what was searched for.
+        "highlight_query": result["suggestion"] if result.get("corrected") else params.q,
         "result": result,
         "first": first,
         "last": first + len(result["results"]) - 1,

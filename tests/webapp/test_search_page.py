@@ -261,3 +261,10 @@ def test_notes_explain_a_field_that_matches_nothing(page):
     """A field value that matches no force is explained, not silently empty."""
     soup = page("/search?q=force:nowhere")
     assert "No force matches 'nowhere'." in [text_of(n) for n in soup.select(".notice")]
+
+
+def test_corrected_search_links_highlight_the_corrected_words(page):
+    """After an automatic correction, "View in report" highlights the corrected query, not the typo."""
+    soup = page("/search?q=safegaurding")
+    link = soup.select_one("li.result .result__actions a")
+    assert query_of(link["href"]) == {"q": ["safeguarding"]}
