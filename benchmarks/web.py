@@ -100,7 +100,11 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
         stderr=subprocess.PIPE,
     )
     try:
-        wait_for_port(HOST, port)
+        try:
+            wait_for_port(HOST, port)
+        except TimeoutError:
+            server.kill()
+            raise RuntimeError(f"{kind} server did not start:\n{server.stderr.read().decode()[-3000:]}") from None
         prefix = "/api/search" if kind == "ours" else "/search"
         result = load(port, request_paths(prefix), threads=threads, max_requests=max_requests, max_seconds=max_seconds)
         current, peak = rss_mb(server.pid)
@@ -113,6 +117,7 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        server.stderr.close()
 
 
 def serve_ours(index: str, port: int, threads: int) -> None:

@@ -1,0 +1,50 @@
+"""The benchmark still runs end to end: a ~1k-paragraph run, checked for shape, never for speed."""
+
+from __future__ import annotations
+
+import json
+import numbers
+
+from benchmarks.run import main
+
+SEARCH_KEYS = {"p50_ms", "p95_ms", "mean_ms", "samples", "by_label", "totals", "peak_rss_mb"}
+HTTP_KEYS = {"p50_ms", "p95_ms", "requests_per_s", "server_rss_mb", "server_peak_rss_mb"}
+
+
+def _positive(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
+
+
+def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
+    """A 1k run prints the table and writes JSON with every measurement for both engines."""
+    out = tmp_path / "bench.json"
+    code = main([
+        "--out", str(out), "--sizes", "1000", "--rounds", "1", "--http-requests", "30",
+        "--http-seconds", "5", "--threads", "2", "--workdir", str(tmp_path / "work"), "--quiet",
+    ])  # fmt: skip
+    assert code == 0
+    assert "Search page p50: ours / FTS5" in capsys.readouterr().out
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {"note", "command", "machine", "targets", "queries", "results"} <= set(report)
+    assert "SYNTHETIC" in report["note"]
+    assert len(report["queries"]) >= 20
+    (result,) = report["results"]
+    assert result["paragraphs"] == 1000
+
+    build = result["ours_build"]
+    assert all(_positive(build[k]) for k in ("wall_s", "parse_s", "write_s", "paragraphs_per_s", "peak_rss_mb"))
+    assert build["paragraphs_total"] >= 900
+    assert all(_positive(result["fts5_build"][k]) for k in ("wall_s", "paragraphs", "paragraphs_per_s"))
+    assert _positive(result["ours_incremental"]["wall_s"])
+    assert all(_positive(result["ours_cold_start"][k]) for k in ("process_wall_s", "in_process_s"))
+    for engine in ("ours", "fts5"):
+        search = result[f"{engine}_search"]
+        assert SEARCH_KEYS <= set(search)
+        assert _positive(search["p50_ms"]) and search["p95_ms"] >= search["p50_ms"]
+        assert len(search["totals"]) == len(report["queries"])
+    # Both engines see the same corpus: the empty query matches every paragraph in each.
+    assert result["ours_search"]["totals"][-2] == result["fts5_search"]["totals"][-2]
+    assert HTTP_KEYS <= set(result["fts5_http"])
+    assert result["ours_http"].get("skipped") or (HTTP_KEYS <= set(result["ours_http"]))
+    assert all(_positive(result["ratios"][k]) for k in ("search_p50", "search_p95", "build_throughput"))
+    assert all(isinstance(v, bool) for v in result["targets"].values())
