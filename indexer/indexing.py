@@ -6,9 +6,14 @@ a parser loop costs one line in the summary, not the run.
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing.connection import wait as wait_for
@@ -23,7 +28,9 @@ from .store import (
     SCHEMA_VERSION,
     add_reports,
     current_generation,
+    prune_generations,
     read_manifest,
+    remove_stray_files,
     start_generation,
     writer_lock,
 )
@@ -31,6 +38,7 @@ from .store import (
 DEFAULT_TIMEOUT = 60.0
 """Seconds one file may take to parse before it is reported as failed."""
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+EMPTY_FILE_HASH = hashlib.sha256(b"").hexdigest()
 IGNORED_NAMES = {"readme.md", "readme.txt", "licence.md", "license.md"}
 
 
@@ -97,7 +105,9 @@ def index_corpus(
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     summary = IndexSummary()
-    with writer_lock(index_dir, wait=wait):
+    with _children_die_with_this_process(), writer_lock(index_dir, wait=wait):
+        # A killed run's leftovers go now, even if this run turns out to have nothing to do.
+        remove_stray_files(index_dir)
         live = current_generation(index_dir)
         manifest = read_manifest(live) if live else {}
         if manifest.get("schema_version") != SCHEMA_VERSION:
@@ -109,19 +119,29 @@ def index_corpus(
         summary.failed.extend(refused)
         relatives = [path.relative_to(corpus_dir).as_posix() for path in files]
         ids = assign_report_ids(relatives)
-        hashes: dict[str, str] = {}
-        first_with_hash: dict[str, str] = {}
-        to_parse: list[Path] = []
+        digests: dict[str, str] = {}
         for path, relative in zip(files, relatives):
             try:
-                digest = content_hash(path)
+                digests[relative] = content_hash(path)
             except OSError as error:
                 summary.failed.append((relative, f"cannot read file: {error.strerror}"))
+        # Of files with the same content, the one already indexed with it stays; else the first by name.
+        # (Otherwise a copy whose name sorts first would be indexed beside the original.)
+        owner_of: dict[str, str] = {}
+        for relative, digest in digests.items():
+            owner_of.setdefault(digest, relative)
+        for relative, (_, entry) in old_by_file.items():
+            if digests.get(relative) == entry["content_hash"]:
+                owner_of[entry["content_hash"]] = relative
+        hashes: dict[str, str] = {}
+        to_parse: list[Path] = []
+        for path, relative in zip(files, relatives):
+            digest = digests.get(relative)
+            if digest is None:
                 continue
-            if digest in first_with_hash:
-                summary.failed.append((relative, f"duplicate content: same as {first_with_hash[digest]}"))
+            if owner_of[digest] != relative and digest != EMPTY_FILE_HASH:  # empty files fail as "empty file"
+                summary.failed.append((relative, f"duplicate content: same as {owner_of[digest]}"))
                 continue
-            first_with_hash[digest] = relative
             hashes[relative] = digest
             old = old_by_file.get(relative)
             if old and old[1]["content_hash"] == digest and old[0] == ids[relative]:
@@ -154,6 +174,7 @@ def index_corpus(
 
         if not parsed and not summary.removed and live is not None and not rebuild:
             summary.generation = live.name
+            prune_generations(index_dir)  # finish the pruning of a run killed after its switch
         else:
             generation = start_generation(index_dir, copy_current=not rebuild)
             writer = generation.writer()
@@ -172,6 +193,41 @@ def index_corpus(
     summary.failed.sort()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_run_pid: int | None = None
+"""The pid of the process running :func:`index_corpus`, while it runs."""
+
+
+@contextmanager
+def _children_die_with_this_process() -> Iterator[None]:
+    """Make every process forked during a run (parse workers, whoosh's writer processes) die with it.
+
+    Forked children share the writer lock's open file, so an orphan would keep the
+    index locked after the indexer is killed; whoosh's writer processes would also
+    wait forever for work that never comes.
+    """
+    global _run_pid
+    _run_pid = os.getpid()
+    try:
+        yield
+    finally:
+        _run_pid = None
+
+
+def _after_fork_in_child() -> None:
+    if _run_pid is None or not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _run_pid:  # the indexer died before the prctl took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def report_entry(report: Report) -> dict:

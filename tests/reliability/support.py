@@ -1,0 +1,106 @@
+"""Helpers shared by the reliability tests: running the CLI, reading what an index holds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.search import SearchService
+from indexer.store import current_generation, read_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+FINDINGS = [sys.executable, "-m", "indexer.cli"]
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("FINDINGS_INDEX_DIR", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_findings(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the ``findings`` command to completion."""
+    return subprocess.run(
+        [*FINDINGS, *args], cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def start_findings(*args: str) -> subprocess.Popen:
+    """Start the ``findings`` command in its own process group (so its workers can be reaped)."""
+    return subprocess.Popen(
+        [*FINDINGS, *args], cwd=ROOT, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )
+
+
+def live_group_members(group: int) -> list[int]:
+    """Processes of a process group that are still running (zombies excluded)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state not in ("Z", "X"):
+            members.append(int(entry.name))
+    return members
+
+
+def wait_for_group_to_exit(group: int, timeout: float = 5.0) -> list[int]:
+    """Wait until no process of ``group`` runs; returns the ones still running at the timeout."""
+    deadline = time.monotonic() + timeout
+    while (members := live_group_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return members
+
+
+def reap_group(group: int) -> None:
+    """SIGKILL whatever is left of a process group this test started."""
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@dataclass(frozen=True)
+class IndexContents:
+    """What a live index holds, read through the search service."""
+
+    paragraph_ids: frozenset[str]
+    hashes: tuple[tuple[str, str], ...]
+    """(source file, content hash) of every report in the manifest."""
+
+
+def index_contents(index_dir: Path) -> IndexContents:
+    """Open ``index_dir`` as the web app would and read every paragraph id; fails on any inconsistency."""
+    with SearchService(index_dir) as service:
+        state = service.state
+        stored = [fields["id"] for fields in state.searcher.all_stored_fields()]
+        assert len(stored) == len(set(stored)), "a paragraph is indexed twice"
+        listed = {record["id"] for record in service.all_paragraphs()}
+        assert listed == set(stored), "manifest and whoosh documents disagree"
+        counted = sum(entry["paragraph_count"] for entry in state.manifest["reports"].values())
+        assert counted == len(stored), "manifest paragraph counts disagree with the documents"
+        service.search("safeguarding children")  # the searcher must actually work
+        hashes = tuple(sorted((e["source_file"], e["content_hash"]) for e in state.manifest["reports"].values()))
+    return IndexContents(frozenset(stored), hashes)
+
+
+def stray_temporary_files(index_dir: Path) -> list[str]:
+    """Anything a run leaves behind that no finished run should: ``*.tmp`` files and folders."""
+    return sorted(str(p.relative_to(index_dir)) for p in index_dir.rglob("*.tmp"))
+
+
+def live_manifest(index_dir: Path) -> dict:
+    generation = current_generation(index_dir)
+    assert generation is not None, f"no live generation in {index_dir}"
+    return read_manifest(generation)
