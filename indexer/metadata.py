@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .model import DOC_TYPES, ReportMeta, ReportParseError
 from .structure import MONTHS, Structure
+from .termmatch import TermMatcher
 
 DATA_DIR = Path(__file__).with_name("data")
 SIDECAR_SUFFIX = ".meta.toml"
@@ -32,20 +33,25 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.I)
 FULL_REPORT_RE = re.compile(r"full report (?:can be (?:viewed|read|found)|is available)|read the (?:full )?report", re.I)
 RESPONSE_MARKERS_RE = re.compile(r"^response from:?\s.*(commissioner|opcc|mayor)", re.I | re.M)
 TITLE_PREFIX_RE = re.compile(r"^(?:[A-Z][A-Za-z ]{1,20}):\s+(?=[A-Z])")
-PCC_CONTEXT = r"(?:commissioner|opcc|police and crime plan|police,? fire and crime plan)"
+# "Police and Crime Commissioner, Devon, Cornwall and the Isles of Scilly", "OPCC for Kent",
+# "police and crime plan for Devon...": a PCC's area named right after these words.
+PCC_CONTEXTS = ("commissioner", "OPCC", "police and crime plan", "police fire and crime plan")
+PCC_JOINERS = ("", "for", "of", "for the", "of the")
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     """Compiled patterns for the names the metadata reader looks for."""
 
-    inspectorates: tuple[tuple[str, re.Pattern[str]], ...]
-    joint_pattern: re.Pattern[str]
+    inspectorates: TermMatcher
+    """Inspectorate names and aliases; a joint inspection's name stands for its members."""
+    inspectorate_order: tuple[str, ...]
+    joint_label: str
     joint_inspectorates: tuple[str, ...]
-    forces: tuple[tuple[str, re.Pattern[str]], ...]
+    forces: TermMatcher
+    """Force names and aliases, and PCC areas in context ("Commissioner for Kent")."""
     force_names: dict[str, str]
     """Any spelling (lower case) -> canonical force name, for sidecars."""
-    pcc_areas: tuple[tuple[str, re.Pattern[str]], ...]
     force_mentions: re.Pattern[str]
     """Every force alias and PCC area, to mask them before looking for local areas."""
     areas: re.Pattern[str]
@@ -70,25 +76,20 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
             return tomllib.load(handle)
 
     inspectorate_data, force_data, area_data = load("inspectorates.toml"), load("forces.toml"), load("areas.toml")
-    inspectorates = []
-    for entry in inspectorate_data["inspectorate"]:
-        exact = [alias for alias in entry["aliases"] if alias.isupper() or " " not in alias and alias[1:].isupper()]
-        loose = [alias for alias in entry["aliases"] if alias not in exact]
-        parts = [f"(?-i:{_alternation(exact)})"] if exact else []
-        parts += [_alternation(loose)] if loose else []
-        inspectorates.append((entry["name"], re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])", re.I)))
+    inspectorate_terms = [(alias, entry["name"]) for entry in inspectorate_data["inspectorate"] for alias in entry["aliases"]]
     joint = inspectorate_data["joint"]
-    forces, pcc_areas, force_names, mentions = [], [], {}, []
+    joint_label = "\0joint"
+    inspectorate_terms += [(pattern, joint_label) for pattern in joint["patterns"]]
+    force_terms, force_names, mentions = [], {}, []
     for entry in force_data["force"]:
         names = [entry["name"], *entry.get("aliases", [])]
-        forces.append((entry["name"], _word(names)))
+        force_terms += [(name, entry["name"]) for name in names]
         force_names.update({name.lower(): entry["name"] for name in names})
         mentions += names + entry.get("pcc_areas", [])
-        if entry.get("pcc_areas"):
-            area = _alternation(entry["pcc_areas"])
-            pcc_areas.append(
-                (entry["name"], re.compile(rf"{PCC_CONTEXT}\W+(?:for\s+|of\s+)?(?:the\s+)?(?:{area})(?![\w-])", re.I))
-            )
+        for area in entry.get("pcc_areas", []):
+            for context in PCC_CONTEXTS:
+                for joiner in PCC_JOINERS:
+                    force_terms.append((f"{context} {joiner} {area}", entry["name"]))
     area_names = {}
     for entry in area_data["area"]:
         for name in [entry["name"], *entry.get("aliases", [])]:
@@ -97,12 +98,12 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     # apart from "reading" the verb in most sentences.
     areas = re.compile(rf"(?<![\w-])(?:{_alternation(list({n for a in area_data['area'] for n in [a['name'], *a.get('aliases', [])]}))})(?![\w-])")
     return Gazetteer(
-        inspectorates=tuple(inspectorates),
-        joint_pattern=_word(joint["patterns"]),
+        inspectorates=TermMatcher(inspectorate_terms),
+        inspectorate_order=tuple(entry["name"] for entry in inspectorate_data["inspectorate"]),
+        joint_label=joint_label,
         joint_inspectorates=tuple(joint["inspectorates"]),
-        forces=tuple(forces),
+        forces=TermMatcher(force_terms),
         force_names=force_names,
-        pcc_areas=tuple(pcc_areas),
         force_mentions=_word(mentions),
         areas=areas,
         area_names=area_names,
@@ -149,16 +150,16 @@ def _iso(match: re.Match[str]) -> str | None:
 
 
 def _inspectorates(text: str, gazetteer: Gazetteer) -> tuple[str, ...]:
-    found = {name for name, pattern in gazetteer.inspectorates if pattern.search(text)}
-    if gazetteer.joint_pattern.search(text):
+    found = gazetteer.inspectorates.labels(text)
+    if gazetteer.joint_label in found:
+        found.discard(gazetteer.joint_label)
         found.update(gazetteer.joint_inspectorates)
-    order = [name for name, _ in gazetteer.inspectorates]
+    order = gazetteer.inspectorate_order
     return tuple(sorted(found, key=order.index))
 
 
 def _forces(text: str, areas: list[tuple[str, str]], gazetteer: Gazetteer) -> tuple[str, ...]:
-    found = {name for name, pattern in gazetteer.forces if pattern.search(text)}
-    found.update(name for name, pattern in gazetteer.pcc_areas if pattern.search(text))
+    found = gazetteer.forces.labels(text)
     found.update(force for _, force in areas)
     return tuple(sorted(found))
 
