@@ -89,6 +89,21 @@ def assign_report_ids(relatives: list[str]) -> dict[str, str]:
     return ids
 
 
+def content_owners(digests: dict[str, str], indexed: dict[str, str]) -> dict[str, str]:
+    """For each content hash, the one file indexed for it; the other files with it are duplicates.
+
+    The file already indexed with that content keeps it, else the first by name:
+    otherwise a copy whose name sorts first would be indexed beside the original.
+    """
+    owners: dict[str, str] = {}
+    for relative, digest in digests.items():
+        owners.setdefault(digest, relative)
+    for relative, digest in indexed.items():
+        if digests.get(relative) == digest:
+            owners[digest] = relative
+    return owners
+
+
 def index_corpus(
     corpus_dir: Path,
     index_dir: Path,
@@ -109,7 +124,10 @@ def index_corpus(
         # A killed run's leftovers go now, even if this run turns out to have nothing to do.
         remove_stray_files(index_dir)
         live = current_generation(index_dir)
-        manifest = read_manifest(live) if live else {}
+        try:
+            manifest = read_manifest(live) if live else {}
+        except (OSError, ValueError):
+            manifest = {}  # damaged: the schema check below turns this run into a rebuild
         if manifest.get("schema_version") != SCHEMA_VERSION:
             rebuild = True
         old_reports: dict[str, dict] = {} if rebuild else dict(manifest.get("reports", {}))
@@ -125,14 +143,7 @@ def index_corpus(
                 digests[relative] = content_hash(path)
             except OSError as error:
                 summary.failed.append((relative, f"cannot read file: {error.strerror}"))
-        # Of files with the same content, the one already indexed with it stays; else the first by name.
-        # (Otherwise a copy whose name sorts first would be indexed beside the original.)
-        owner_of: dict[str, str] = {}
-        for relative, digest in digests.items():
-            owner_of.setdefault(digest, relative)
-        for relative, (_, entry) in old_by_file.items():
-            if digests.get(relative) == entry["content_hash"]:
-                owner_of[entry["content_hash"]] = relative
+        owner_of = content_owners(digests, {f: entry["content_hash"] for f, (_, entry) in old_by_file.items()})
         hashes: dict[str, str] = {}
         to_parse: list[Path] = []
         for path, relative in zip(files, relatives):
