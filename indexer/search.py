@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -27,12 +28,18 @@ CACHE_SIZE = 512
 
 
 class SearchService:
-    """Searches one index directory; safe to share between threads."""
+    """Searches one index directory; safe to share between threads.
+
+    Whoosh readers are not thread-safe (they seek and read shared file
+    objects), so all whoosh work happens under one lock; a retired
+    generation is closed under the same lock, never while a search reads it.
+    """
 
     def __init__(self, index_dir: Path, *, cache_size: int = CACHE_SIZE) -> None:
         self.index_dir = Path(index_dir)
         self.cache_size = cache_size
         self._lock = threading.Lock()
+        self._whoosh_lock = threading.RLock()
         self._state: _State | None = None
         self._pointer_stamp: tuple | None = None
         self.refresh()
@@ -60,7 +67,8 @@ class SearchService:
             self._state = _State(generation, self.cache_size)
             self._pointer_stamp = stamp
         if old is not None:
-            old.close()
+            with self._whoosh_lock:
+                old.close()
         return True
 
     def _stamp(self) -> tuple | None:
@@ -72,14 +80,24 @@ class SearchService:
 
     @property
     def state(self) -> "_State":
+        """The live generation's state, for single-threaded callers (tests, tools)."""
         self.refresh()
         assert self._state is not None
         return self._state
 
+    @contextmanager
+    def _using(self) -> Iterator["_State"]:
+        """The live state, held for one piece of whoosh work."""
+        self.refresh()
+        with self._whoosh_lock:
+            assert self._state is not None
+            yield self._state
+
     def close(self) -> None:
-        if self._state is not None:
-            self._state.close()
-            self._state = None
+        with self._whoosh_lock:
+            if self._state is not None:
+                self._state.close()
+                self._state = None
 
     def __enter__(self) -> "SearchService":
         return self
@@ -114,12 +132,12 @@ class SearchService:
                 "Narrow the search with a filter or more words."
             )
         tree = parse(query)
-        state = self.state
         key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
-        cached = state.cache_get(key)
-        if cached is None:
-            cached = state.run(tree, query, filters, sort, page, per_page)
-            state.cache_put(key, cached)
+        with self._using() as state:
+            cached = state.cache_get(key)
+            if cached is None:
+                cached = state.run(tree, query, filters, sort, page, per_page)
+                state.cache_put(key, cached)
         result = dict(cached)
         result["results"] = [dict(r, citation=citation(r, base_url + r["url"])) for r in cached["results"]]
         if group_by_report:
@@ -132,29 +150,30 @@ class SearchService:
         if sort not in SORTS:
             raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
         tree = parse(query)
-        state = self.state
-        records = state.ranked_records(tree, filters, sort, cap)
+        with self._using() as state:
+            records = state.ranked_records(tree, filters, sort, cap)
         return [dict(r, url=f"/p/{r['id']}", citation=citation(r, f"{base_url}/p/{r['id']}")) for r in records]
 
     # -- reading ---------------------------------------------------------------------------
 
     def report(self, report_id: str) -> dict | None:
         """A report's manifest entry with its paragraphs in order, and linked responses."""
-        state = self.state
-        entry = state.manifest["reports"].get(report_id)
-        if entry is None:
-            return None
-        paragraphs = sorted(
-            (from_document(d) for d in state.searcher.documents(report_id=report_id)),
-            key=lambda r: r["paragraph_number"],
-        )
+        with self._using() as state:
+            reports = state.manifest["reports"]
+            entry = reports.get(report_id)
+            if entry is None:
+                return None
+            paragraphs = sorted(
+                (from_document(d) for d in state.searcher.documents(report_id=report_id)),
+                key=lambda r: r["paragraph_number"],
+            )
         responses = [
             {"report_id": rid, "title": other["title"], "published": other["published"]}
-            for rid, other in sorted(state.manifest["reports"].items())
+            for rid, other in sorted(reports.items())
             if other.get("responds_to") == report_id
         ]
         responds_to = entry.get("responds_to")
-        target = state.manifest["reports"].get(responds_to) if responds_to else None
+        target = reports.get(responds_to) if responds_to else None
         public = {k: v for k, v in entry.items() if k not in ("defined_acronyms", "responds_to_override")}
         return dict(
             public,
@@ -165,7 +184,8 @@ class SearchService:
 
     def paragraph(self, paragraph_id: str, *, base_url: str = "") -> dict | None:
         """One paragraph record with its permalink and citation."""
-        document = self.state.searcher.document(id=paragraph_id)
+        with self._using() as state:
+            document = state.searcher.document(id=paragraph_id)
         if document is None:
             return None
         record = from_document(document)
@@ -174,18 +194,23 @@ class SearchService:
 
     def reports(self) -> list[dict]:
         """Every report's manifest entry, newest first."""
-        entries = list(self.state.manifest["reports"].values())
+        with self._using() as state:
+            entries = list(state.manifest["reports"].values())
         return sorted(entries, key=lambda e: (e.get("published") or "", e["report_id"]), reverse=True)
 
     def all_paragraphs(self) -> Iterator[dict]:
         """Every paragraph record, by source file and reading order."""
-        for entry in sorted(self.state.manifest["reports"].values(), key=lambda e: e["source_file"]):
-            report = self.report(entry["report_id"])
-            yield from report["paragraphs"]
+        with self._using() as state:
+            report_ids = [e["report_id"] for e in sorted(state.manifest["reports"].values(), key=lambda e: e["source_file"])]
+        for report_id in report_ids:
+            report = self.report(report_id)
+            if report is not None:
+                yield from report["paragraphs"]
 
     def glossary(self) -> dict[str, dict]:
         """Acronym -> {expansion, source}: the glossary file, then definitions in the corpus."""
-        return self.state.glossary_entries
+        with self._using() as state:
+            return state.glossary_entries
 
     def highlight_html(self, text: str, query: str) -> tuple[str, list[str]]:
         """``text`` escaped, with the query's matches marked: for report pages."""
@@ -193,8 +218,8 @@ class SearchService:
             tree = parse(query)
         except QueryError:
             tree = None
-        state = self.state
-        spec = state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
+        with self._using() as state:
+            spec = state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
         highlight = find_matches(text, spec)
         return highlight.html(), highlight.matched
 
@@ -204,25 +229,26 @@ class SearchService:
             tree = parse(query)
         except QueryError:
             return MatchSpec()
-        return self.state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
+        with self._using() as state:
+            return state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
 
     def stats(self) -> dict:
         """What is in the corpus, for the home page."""
-        state = self.state
-        reports = list(state.manifest["reports"].values())
-        dates = sorted(e["published"] for e in reports if e.get("published"))
-        every = state.facets.live
-        return {
-            "reports": len(reports),
-            "paragraphs": int(every.sum()),
-            "by_doc_type": state.count_field("doc_type", every),
-            "forces": state.count_field("forces", every),
-            "inspectorates": state.count_field("inspectorates", every),
-            "first_published": dates[0] if dates else None,
-            "last_published": dates[-1] if dates else None,
-            "generation": state.generation.name,
-            "built_at": state.manifest.get("built_at"),
-        }
+        with self._using() as state:
+            reports = list(state.manifest["reports"].values())
+            dates = sorted(e["published"] for e in reports if e.get("published"))
+            every = state.facets.live
+            return {
+                "reports": len(reports),
+                "paragraphs": int(every.sum()),
+                "by_doc_type": state.count_field("doc_type", every),
+                "forces": state.count_field("forces", every),
+                "inspectorates": state.count_field("inspectorates", every),
+                "first_published": dates[0] if dates else None,
+                "last_published": dates[-1] if dates else None,
+                "generation": state.generation.name,
+                "built_at": state.manifest.get("built_at"),
+            }
 
 
 def _checked_filters(filters: dict) -> dict[str, list[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,6 +28,13 @@ SECURITY_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _limit_body() -> None:
+        # GET routes never read the body, so Flask's own MAX_CONTENT_LENGTH check never fires.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
+
     @app.after_request
     def _secure(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():

@@ -25,4 +25,12 @@ def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, t
         raise SystemExit(f"No search index in {index_dir}. Build it first: findings index corpus --index-dir {index_dir}")
     logging.getLogger("waitress").setLevel(logging.INFO)
     print(f"Findings: serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="findings")
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="findings",
+        # Nothing here takes uploads: refuse large bodies before buffering them.
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+    )
