@@ -6,9 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from indexer.search import SearchService
 from indexer.store import current_generation, read_manifest
@@ -104,3 +107,21 @@ def live_manifest(index_dir: Path) -> dict:
     generation = current_generation(index_dir)
     assert generation is not None, f"no live generation in {index_dir}"
     return read_manifest(generation)
+
+
+@contextmanager
+def waitress_server(app) -> Iterator[str]:
+    """The app served by waitress on a free loopback port, in a thread; yields the base URL."""
+    import waitress.server
+
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8, ident="findings-test")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        # Close every socket from inside the server's own loop (closing them from here races its
+        # select() and fails with EBADF); with nothing left to watch, the loop returns.
+        server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
+        thread.join(10)
+        server.task_dispatcher.shutdown()

@@ -144,6 +144,8 @@ def kill_at_random(scenario: Scenario, index_dir: Path, rng: random.Random) -> s
 def run_kills(scenarios: dict[str, Scenario], plan: dict[str, int], tmp_path: Path, report_name: str) -> dict:
     rng = random.Random()
     started = time.monotonic()
+    for scenario in scenarios.values():
+        scenario.outcomes.clear()
     for name, count in plan.items():
         for _ in range(count):
             kill_at_random(scenarios[name], tmp_path / "index", rng)

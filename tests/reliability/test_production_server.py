@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from test_search_during_reindex import waitress_server
+from support import waitress_server
 
 ROUTES = [
     ("/", 200),
@@ -95,12 +95,6 @@ def test_method_not_allowed_and_oversized_body(server):
     assert status in (405, 413)
 
 
-@pytest.mark.xfail(
-    reason="reported: GET routes never read the body, so MAX_CONTENT_LENGTH is not enforced and waitress "
-    "buffers bodies up to its 1 GB default; needs a before_request Content-Length check and "
-    "max_request_body_size in webapp/serve.py",
-    strict=True,
-)
 def test_request_over_the_size_limit_is_413(server):
     """A declared body larger than MAX_CONTENT_LENGTH on a GET route is refused with 413, no traceback."""
     url, _ = server

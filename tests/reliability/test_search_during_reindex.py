@@ -21,7 +21,7 @@ import pytest
 from indexer.search import SearchService
 
 from reportgen import write_corpus
-from support import ROOT, run_findings
+from support import ROOT, run_findings, waitress_server
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -38,21 +38,6 @@ def write_version(corpus: Path, version: int) -> None:
 
 def versions_in(texts: list[str]) -> set[str]:
     return {word for word in VERSION_WORDS for text in texts if f"epoch {word}" in text}
-
-
-@contextmanager
-def waitress_server(app) -> Iterator[str]:
-    """The app served by waitress on a free loopback port, in a thread; yields the base URL."""
-    import waitress.server
-
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8, ident="findings-test")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(5)
 
 
 class Client(threading.Thread):
@@ -118,13 +103,6 @@ def _html_search(base_url: str) -> Callable[[], list[str]]:
     return search
 
 
-KNOWN_RACES = (
-    "Two races outside this suite's files, reported: SearchService.refresh() closes the previous "
-    "generation's searcher while other threads still read it (ReaderClosed, EBADF), and threads share "
-    "one whoosh reader whose postings file position is not thread-safe (UnpicklingError, 'Block tag error')."
-)
-
-
 def test_each_client_switches_to_the_new_generation_without_restart(tmp_path):
     """One service and one HTTP client, polled between re-indexes: each answer is the latest version."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -146,7 +124,6 @@ def test_each_client_switches_to_the_new_generation_without_restart(tmp_path):
                     assert (name, versions_in(texts), len(texts)) == (name, {word}, REPORTS * (PARAGRAPHS + 6))
 
 
-@pytest.mark.xfail(reason=KNOWN_RACES, strict=False)
 def test_searches_succeed_and_switch_versions_during_reindexing(tmp_path):
     """Service and HTTP clients search non-stop through four re-indexes: no error, no mix, no restart."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
