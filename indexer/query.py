@@ -193,6 +193,11 @@ def _parse_atom(tokens, index, depth):
 
 
 def _word(value: str) -> object | None:
+    if re.search(r"\*(?=\w)", value):
+        raise QueryError(
+            f"'{value}' is too broad: a wildcard needs at least {MIN_PREFIX_CHARS} letters before the *, "
+            "and only at the end of a word."
+        )
     found = WORD_CHARS_RE.findall(value)
     nodes = [_checked_word(token) for token in found]
     nodes = [node for node in nodes if node is not None]

@@ -310,7 +310,7 @@ GUARDS = [
     ("custody\x00", "NUL"),
     (" ".join(f"word{i}" for i in range(40)), "the limit is 32"),
     ("*", "too broad"),
-    ("*ody", "too broad"),
+    ("*ody", "'\\*ody' is too broad"),
     ("cu*", "too broad"),
     ("colour:blue", "Unknown field 'colour:'"),
     ("year:last", "is not a year"),
