@@ -153,3 +153,67 @@ def analyze(text: str, *, positions: bool = False, chars: bool = False) -> list[
 def terms(text: str) -> list[str]:
     """The index terms of ``text``, in order (compounds included)."""
     return [token.text for token in ANALYZER(text, mode="query")]
+
+
+# -- indexing fast path -------------------------------------------------------------------
+#
+# Whoosh runs every token of every paragraph through six generator stages. At
+# index time the outcome for a token depends only on its own text (and, for
+# positions, on how many positions the tokens before it took), so the writer
+# analyses each distinct token once and reuses the answer.
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+_WORD_RE = re.compile(r"[A-Za-z]{3,}")
+_TOKEN_TERMS: dict[str, tuple[int, tuple[tuple[int, str], ...]] | None] = {}
+_TOKEN_CACHE_LIMIT = 500_000
+
+
+def _token_terms(raw: str) -> tuple[int, tuple[tuple[int, str], ...]] | None:
+    """(positions taken, ((offset, term), ...)) for one token, or None for a stop word."""
+    outs = tuple((token.pos, token.text) for token in ANALYZER(raw, positions=True, mode="index"))
+    entry = (max(offset for offset, _ in outs) + 1, outs) if outs else None
+    if len(_TOKEN_TERMS) >= _TOKEN_CACHE_LIMIT:
+        _TOKEN_TERMS.clear()
+    _TOKEN_TERMS[raw] = entry
+    return entry
+
+
+def index_positions(text: str) -> dict[str, list[int]]:
+    """term -> positions for ``text``, exactly as :data:`ANALYZER` gives them in index mode.
+
+    Stop words take no position (the stop filter renumbers), except that the
+    first kept token keeps its place in the token stream; a hyphenated word
+    takes one position per part.
+    """
+    cache = _TOKEN_TERMS
+    positions: dict[str, list[int]] = {}
+    position = -1
+    for index, raw in enumerate(_TOKEN_RE.findall(text)):
+        entry = cache[raw] if raw in cache else _token_terms(raw)
+        if entry is None:
+            continue
+        if position < 0:
+            position = index
+        taken, outs = entry
+        for offset, term in outs:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [position + offset]
+            else:
+                found.append(position + offset)
+        position += taken
+    return positions
+
+
+def index_counts(text: str) -> dict[str, int]:
+    """term -> frequency for ``text`` under :data:`ANALYZER` (index mode)."""
+    return {term: len(found) for term, found in index_positions(text).items()}
+
+
+def word_counts(text: str) -> dict[str, int]:
+    """word -> frequency under :func:`make_word_analyzer`."""
+    counts: dict[str, int] = {}
+    for word in _WORD_RE.findall(text):
+        word = word.lower()
+        counts[word] = counts.get(word, 0) + 1
+    return counts

@@ -46,6 +46,9 @@ WRITER_LIMIT_MB = 256
 KEEP_OLD_GENERATIONS = 2
 """Old generations kept after a switch, for searchers still reading them."""
 
+FAST_FIELDS = {"text": "positions", "section": "counts", "words": "words"}
+"""Fields a full build analyses through the cached fast path (see :mod:`indexer.bulkwrite`)."""
+
 FACET_FIELDS = ("inspectorates", "forces", "themes", "section_type", "finding_type", "doc_type", "year")
 """Fields with facet counts, in display order."""
 MULTI_VALUED = ("inspectorates", "forces", "areas", "themes")
@@ -223,17 +226,17 @@ class Generation:
     """True when built from empty (a full build), False for a copy being updated."""
 
     def writer(self):
-        """A whoosh writer on this generation.
+        """A whoosh writer on this generation (an incremental update: one small segment, in-process)."""
+        return open_generation(self.path).writer(limitmb=WRITER_LIMIT_MB, procs=1)
 
-        A full build indexes in ``BUILD_PROCS`` processes, each writing its own
-        segment (no final merge: merging costs more than it saves at search
-        time). An incremental update adds one small segment in-process, where
-        starting processes would cost more than the work.
+    def parallel_build(self):
+        """For a full build: ``BUILD_PROCS`` processes, each writing one segment of the reports it is given.
+
+        No final merge: merging costs more than it saves at search time.
         """
-        index = open_generation(self.path)
-        if self.fresh and BUILD_PROCS > 1:
-            return index.writer(limitmb=WRITER_LIMIT_MB, procs=BUILD_PROCS, multisegment=True)
-        return index.writer(limitmb=WRITER_LIMIT_MB, procs=1)
+        from .bulkwrite import ParallelBuild
+
+        return ParallelBuild(open_generation(self.path), BUILD_PROCS, report_documents, FAST_FIELDS)
 
     def publish(self, manifest: dict) -> Path:
         """Write the manifest, make everything durable, switch CURRENT, prune old generations."""
@@ -312,10 +315,24 @@ def prune_generations(index_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def report_documents(report: Report) -> Iterator[dict]:
+    """The whoosh documents of one report's paragraphs."""
+    for paragraph in report.paragraphs:
+        yield to_document(paragraph)
+
+
 def add_reports(writer, reports: Iterable[Report]) -> int:
-    """Add every paragraph of ``reports``; returns how many."""
+    """Add every paragraph of ``reports``; returns how many.
+
+    ``writer`` is a whoosh writer, or a full build's feed (which takes whole
+    reports, see :meth:`Generation.parallel_build`).
+    """
     count = 0
     for report in reports:
+        if hasattr(writer, "add_report"):
+            writer.add_report(report)
+            count += len(report.paragraphs)
+            continue
         for paragraph in report.paragraphs:
             writer.add_document(**to_document(paragraph))
             count += 1
