@@ -39,11 +39,11 @@ from support import (
 ARTIFACTS = ROOT / "test-artifacts"
 CRASH_SCRIPT = Path(__file__).with_name("crash_at.py")
 
-BEFORE = {number: 0 for number in range(8)}
-AFTER = {**BEFORE, 0: 1, 1: 1, 8: 0}  # two edited, one added...
+BEFORE = {number: 0 for number in range(16)}
+AFTER = {**BEFORE, 0: 1, 1: 1, 2: 1, 16: 0}  # three edited, one added...
 del AFTER[3]  # ...and one removed
-PARAGRAPHS = 20
-"""Per report: with eight reports a full build takes about a second, most of it real work."""
+PARAGRAPHS = 40
+"""Per report: a full build of 16 reports takes most of a second, most of it real work."""
 
 
 @dataclass
@@ -119,7 +119,7 @@ def kill_at_random(scenario: Scenario, index_dir: Path, rng: random.Random) -> s
         shutil.copytree(scenario.base, index_dir)
     started = time.monotonic()
     process = start_findings(*scenario.args(index_dir))
-    delay = rng.uniform(0.05, scenario.seconds)
+    delay = rng.uniform(0.05, 1.1 * scenario.seconds)
     try:
         process.wait(timeout=delay)
         # Finished before the kill: the machine is faster now than when the run was timed.
@@ -222,7 +222,7 @@ def test_run_with_nothing_to_do_still_clears_a_killed_runs_leftovers(scenarios, 
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     assert stray_temporary_files(index_dir) != []
     rerun = run_findings(*args[:-1])
-    assert (rerun.returncode, rerun.stdout.split(";")[0]) == (0, "0 indexed, 8 unchanged, 0 removed, 0 failed")
+    assert (rerun.returncode, rerun.stdout.split(";")[0]) == (0, "0 indexed, 16 unchanged, 0 removed, 0 failed")
     assert stray_temporary_files(index_dir) == []
     assert index_contents(index_dir) == scenario.before
 
