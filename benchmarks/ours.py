@@ -22,6 +22,8 @@ def build(corpus: Path, index: Path, rebuild: bool) -> dict:
     parsed_at = marks[-1] if marks else started
     if summary.failed:
         raise SystemExit(f"files failed: {summary.failed[:3]}")
+    # A full build writes while it parses: "parse_s" is until the last file is parsed (writing
+    # alongside), "write_s" what is left (finishing the segments, publishing).
     return {
         "wall_s": round(wall, 3),
         "parse_s": round(parsed_at - started, 3),
@@ -76,6 +78,42 @@ def search(index: Path, rounds: int) -> dict:
     }
 
 
+REFUSED_QUERIES = {
+    "501 characters": "safeguarding " * 38 + "custody",
+    "leading wildcard": "*guarding",
+    "two-letter prefix": "sa*",
+    "unknown field": "colour:blue",
+    "200 nested parentheses": "(" * 200 + "custody" + ")" * 200,
+    "33 terms": " ".join(f"word{n}" for n in range(33)),
+    "unknown filter": None,
+}
+
+
+def refused(index: Path, repeats: int) -> dict:
+    """How long the query guards take to refuse hostile queries (each run ``repeats`` times)."""
+    from indexer.query import QueryError
+    from indexer.search import SearchService
+
+    service = SearchService(index, cache_size=0)
+    service.search("safeguarding")  # warm
+    by_kind = {}
+    for kind, text in REFUSED_QUERIES.items():
+        times, was_refused = [], True
+        for _ in range(repeats):
+            started = time.perf_counter()
+            try:
+                if text is None:
+                    service.search("custody", filters={"colour": ["blue"]})
+                else:
+                    service.search(text)
+                was_refused = False
+            except QueryError:
+                pass
+            times.append(time.perf_counter() - started)
+        by_kind[kind] = {"max_ms": round(max(times) * 1000, 3), "refused": was_refused}
+    return {"max_ms": max(entry["max_ms"] for entry in by_kind.values()), "by_kind": by_kind, "repeats": repeats}
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "build":
@@ -86,6 +124,8 @@ def main(argv: list[str]) -> None:
         emit(cold_start(Path(args[0])))
     elif command == "search":
         emit(search(Path(args[0]), int(args[1])))
+    elif command == "refused":
+        emit(refused(Path(args[0]), int(args[1])))
     else:
         raise SystemExit(f"unknown command {command}")
 

@@ -90,6 +90,9 @@ def bench_size(size: int, workdir: Path, *, rounds: int, http_requests: int, htt
             peak_rss_mb=raw["peak_rss_mb"],
         )
 
+    log(f"[{size}] refused queries (ours)")
+    result["ours_refused"] = run_worker("benchmarks.ours", "refused", index, 20)
+
     from .web import measure, webapp_available
 
     missing = webapp_available()
@@ -156,12 +159,13 @@ def table(results: list[dict]) -> str:
         rows.append((label, *values))
 
     row("Full build, ours (parse + index)", lambda r: f"{r['ours_build']['paragraphs_per_s']:,.0f} par/s, {r['ours_build']['wall_s']:.1f} s, peak {r['ours_build']['peak_rss_mb']:.0f} MB")
-    row("  of which parse / index write", lambda r: f"{r['ours_build']['parse_s']:.1f} s / {r['ours_build']['write_s']:.1f} s ({r['ours_build']['write_paragraphs_per_s']:,.0f} par/s)")
+    row("  until the last file is parsed / after", lambda r: f"{r['ours_build']['parse_s']:.1f} s / {r['ours_build']['write_s']:.1f} s")
     row("Full build, FTS5 (insert + index)", lambda r: f"{r['fts5_build']['paragraphs_per_s']:,.0f} par/s, {r['fts5_build']['wall_s']:.1f} s")
     row("Incremental add, 1 report (ours)", lambda r: f"{r['ours_incremental']['wall_s']:.2f} s")
     row("Cold start to first search (ours)", lambda r: f"{r['ours_cold_start']['process_wall_s']:.2f} s")
     row("Search page p50: ours / FTS5", lambda r: f"{r['ours_search']['p50_ms']:.1f} / {r['fts5_search']['p50_ms']:.1f} ms = {r['ratios']['search_p50']:.2f}x")
     row("Search page p95: ours / FTS5", lambda r: f"{r['ours_search']['p95_ms']:.1f} / {r['fts5_search']['p95_ms']:.1f} ms = {r['ratios']['search_p95']:.2f}x")
+    row("Refused queries, slowest (ours)", lambda r: f"{r['ours_refused']['max_ms']:.2f} ms (max of {len(r['ours_refused']['by_kind'])} kinds x {r['ours_refused']['repeats']})")
     row("HTTP req/s: ours / FTS5", lambda r: f"{r['ours_http']['requests_per_s']:.0f} / {r['fts5_http']['requests_per_s']:.0f}" if "requests_per_s" in r["ours_http"] else f"skipped / {r['fts5_http']['requests_per_s']:.0f}")
     row("HTTP p95: ours / FTS5", lambda r: f"{r['ours_http']['p95_ms']:.0f} / {r['fts5_http']['p95_ms']:.0f} ms" if "p95_ms" in r["ours_http"] else f"skipped / {r['fts5_http']['p95_ms']:.0f} ms")
     row("Server peak RSS: ours / FTS5", lambda r: f"{r['ours_http']['server_peak_rss_mb']:.0f} / {r['fts5_http']['server_peak_rss_mb']:.0f} MB" if "server_peak_rss_mb" in r["ours_http"] else f"skipped / {r['fts5_http']['server_peak_rss_mb']:.0f} MB")

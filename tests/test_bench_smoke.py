@@ -36,6 +36,8 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     assert build["paragraphs_total"] >= 900
     assert all(_positive(result["fts5_build"][k]) for k in ("wall_s", "paragraphs", "paragraphs_per_s"))
     assert _positive(result["ours_incremental"]["wall_s"])
+    refused = result["ours_refused"]
+    assert _positive(refused["max_ms"]) and all(kind["refused"] for kind in refused["by_kind"].values())
     assert all(_positive(result["ours_cold_start"][k]) for k in ("process_wall_s", "in_process_s"))
     for engine in ("ours", "fts5"):
         search = result[f"{engine}_search"]
