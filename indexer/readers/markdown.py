@@ -12,7 +12,11 @@ from .text import blocks_from_text
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 BULLET_RE = re.compile(r"^\s*(?P<marker>[-*+•]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
-LINK_RE = re.compile(r"(?<!!)\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+# A target may hold one level of balanced parentheses: (https://x.org/a_(b).pdf).
+LINK_RE = re.compile(
+    r"(?<!!)\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
+)
+SAFE_SCHEME_RE = re.compile(r"^(?:https?://|www\.|mailto:|/|#|\.)", re.I)
 IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)")
 AUTOLINK_RE = re.compile(r"<(?P<url>(?:https?://|www\.)[^>\s]+)>")
 EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|`([^`\n]+)`")
@@ -68,6 +72,8 @@ def inline_to_text(text: str) -> tuple[str, tuple[str, ...]]:
     def link(match: re.Match[str]) -> str:
         target = match["target"].strip("<>").strip()
         label = match["label"].strip()
+        if target and not SAFE_SCHEME_RE.match(target):
+            return label  # javascript: and other schemes are not links worth keeping
         if target:
             links.append(target)
         if not label or URL_LIKE_RE.match(label):

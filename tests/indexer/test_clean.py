@@ -78,6 +78,11 @@ MARKDOWN_CASES = [
         [("text", "Read the full report now.", ("https://x.org/r.pdf",))],
     ),
     (
+        "a script link keeps its words only; parentheses in a target are kept",
+        "[click me](javascript:alert(4)) and [the plan](https://x.org/plan_(2020).pdf)",
+        [("text", "click me and the plan", ("https://x.org/plan_(2020).pdf",))],
+    ),
+    (
         "autolinks, emphasis and headings",
         "# Key findings\n\n- **Bold** and *it* <https://x.org>",
         [("heading", "Key findings", ()), ("bullet", "Bold and it https://x.org", ("https://x.org",))],
