@@ -9,7 +9,7 @@ from indexer.citation import citation
 from .openapi import openapi_document
 from .params import parse_args
 from .reports import ID_RE
-from .service import base_url, get_service
+from .service import base_url, get_service, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -18,15 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     """One page of results with facets, glossary, suggestion and citations."""
     params = parse_args(request.args, default_per_page=current_app.config["PER_PAGE"])
-    result = get_service().search(
-        params.q,
-        filters=params.service_filters,
-        sort=params.sort,
-        page=params.page,
-        per_page=params.per_page,
-        base_url=base_url(),
-    )
-    return jsonify(result)
+    return jsonify(run_search(params))
 
 
 @bp.get("/reports/<report_id>")

@@ -12,7 +12,7 @@ from indexer.search import MAX_RESULT_WINDOW
 from .charts import force_chart, year_chart
 from .facets import active_filters, facet_groups
 from .params import BadParams, SearchParams, parse_args, salvage
-from .service import base_url, get_service
+from .service import get_service, run_search
 
 bp = Blueprint("search", __name__)
 
@@ -67,14 +67,7 @@ def search():
     except BadParams as error:
         return _problem_page(str(error), salvage(request.args, default_per_page=per_page))
     try:
-        result = get_service().search(
-            params.q,
-            filters=params.service_filters,
-            sort=params.sort,
-            page=params.page,
-            per_page=params.per_page,
-            base_url=base_url(),
-        )
+        result = run_search(params)
     except QueryError as error:
         return _problem_page(str(error), params)
     return render_template("search.html", **_search_view(params, result))

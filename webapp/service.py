@@ -31,6 +31,18 @@ def get_service(app: Flask | None = None) -> SearchService:
     return service
 
 
+def run_search(params) -> dict:
+    """The shared result shape for a request's parsed search parameters; raises QueryError."""
+    return get_service().search(
+        params.q,
+        filters=params.service_filters,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+        base_url=base_url(),
+    )
+
+
 def base_url() -> str:
     """Scheme and host that permalinks in citations start with: configured, else this request's."""
     return current_app.config["BASE_URL"] or request.host_url.rstrip("/")
