@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Composable, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Token
 from whoosh.lang.porter2 import stem
 
 TOKEN_PATTERN = r"\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*"
@@ -164,14 +165,22 @@ def terms(text: str) -> list[str]:
 
 _TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
 _WORD_RE = re.compile(r"[A-Za-z]{3,}")
-_TOKEN_TERMS: dict[str, tuple[int, tuple[tuple[int, str], ...]] | None] = {}
+_TOKEN_TERMS: dict[str, tuple[int, tuple[tuple[int, str], ...], tuple[tuple[str, ...], ...]] | None] = {}
 _TOKEN_CACHE_LIMIT = 500_000
 
 
-def _token_terms(raw: str) -> tuple[int, tuple[tuple[int, str], ...]] | None:
-    """(positions taken, ((offset, term), ...)) for one token, or None for a stop word."""
+def _token_terms(raw: str):
+    """(positions taken, ((offset, term), ...), (distinct terms at each offset, ...)) for one
+    token, or None for a stop word."""
     outs = tuple((token.pos, token.text) for token in ANALYZER(raw, positions=True, mode="index"))
-    entry = (max(offset for offset, _ in outs) + 1, outs) if outs else None
+    entry = None
+    if outs:
+        taken = max(offset for offset, _ in outs) + 1
+        groups = [[] for _ in range(taken)]
+        for offset, term in outs:
+            if term not in groups[offset]:
+                groups[offset].append(term)
+        entry = (taken, outs, tuple(tuple(group) for group in groups))
     if len(_TOKEN_TERMS) >= _TOKEN_CACHE_LIMIT:
         _TOKEN_TERMS.clear()
     _TOKEN_TERMS[raw] = entry
@@ -183,26 +192,9 @@ def index_positions(text: str) -> dict[str, list[int]]:
 
     Stop words take no position (the stop filter renumbers), except that the
     first kept token keeps its place in the token stream; a hyphenated word
-    takes one position per part.
+    takes one position per part. (Computed with the text's pairs, see :func:`_analyse`.)
     """
-    cache = _TOKEN_TERMS
-    positions: dict[str, list[int]] = {}
-    position = -1
-    for index, raw in enumerate(_TOKEN_RE.findall(text)):
-        entry = cache[raw] if raw in cache else _token_terms(raw)
-        if entry is None:
-            continue
-        if position < 0:
-            position = index
-        taken, outs = entry
-        for offset, term in outs:
-            found = positions.get(term)
-            if found is None:
-                positions[term] = [position + offset]
-            else:
-                found.append(position + offset)
-        position += taken
-    return positions
+    return _analyse(text)[0]
 
 
 def index_counts(text: str) -> dict[str, int]:
@@ -217,3 +209,106 @@ def word_counts(text: str) -> dict[str, int]:
         word = word.lower()
         counts[word] = counts.get(word, 0) + 1
     return counts
+
+
+# -- word pairs ---------------------------------------------------------------------------
+#
+# The "pairs" field indexes every two consecutive positions of the text field's
+# analysis as one term, "left\x1fright", so a phrase query first narrows to the
+# paragraphs holding all of its pairs (a cheap term lookup) and whoosh checks
+# positions only there. A position can hold more than one term (a hyphenated
+# word's first part and its compound): every term at a position pairs with
+# every term at the next, so the pairs of any phrase whoosh's positions would
+# match are present (a superset, hence exact results).
+
+PAIR_SEPARATOR = "\x1f"
+"""Joins the two terms of a pair; tokens are \\w runs, so it never occurs in a term."""
+
+
+def pair_term(left: str, right: str) -> str:
+    return left + PAIR_SEPARATOR + right
+
+
+def _pairs_of(by_position: dict[int, list[str]]) -> dict[str, int]:
+    """pair term -> frequency, given the distinct terms at each position."""
+    counts: dict[str, int] = {}
+    for position in sorted(by_position):
+        following = by_position.get(position + 1)
+        if not following:
+            continue
+        for left in by_position[position]:
+            for right in following:
+                key = left + PAIR_SEPARATOR + right
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+class PairAnalyzer(Composable):
+    """The pair terms of a text, for whoosh's own writer (the bulk writer uses :func:`pair_counts`)."""
+
+    def __init__(self) -> None:
+        self.analyzer = make_analyzer()
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self)
+
+    def __call__(self, value, **kwargs):
+        by_position: dict[int, list[str]] = {}
+        for token in self.analyzer(value, positions=True, mode="index"):
+            found = by_position.setdefault(token.pos, [])
+            if token.text not in found:
+                found.append(token.text)
+        token = Token(positions=False, chars=False, boosts=kwargs.get("boosts", False), mode=kwargs.get("mode", ""))
+        for key, count in _pairs_of(by_position).items():
+            for _ in range(count):
+                token.text = key
+                token.boost = 1.0
+                token.stopped = False
+                yield token
+
+
+_RECENT: list[tuple[str, dict, dict]] = []
+"""The last few texts analysed (by identity), with both results: a paragraph's text, pairs and
+section fields are analysed one after another. Callers must not modify the results."""
+
+
+def _analyse(text: str) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """(term -> positions, pair term -> frequency) of ``text``; a paragraph's two fields share one pass."""
+    for seen, found_positions, found_pairs in _RECENT:
+        if seen is text:
+            return found_positions, found_pairs
+    cache = _TOKEN_TERMS
+    positions: dict[str, list[int]] = {}
+    pairs: dict[str, int] = {}
+    previous: tuple[str, ...] = ()
+    position = -1
+    sep = PAIR_SEPARATOR
+    for index, raw in enumerate(_TOKEN_RE.findall(text)):
+        entry = cache[raw] if raw in cache else _token_terms(raw)
+        if entry is None:
+            continue
+        if position < 0:
+            position = index
+        taken, outs, groups = entry
+        for offset, term in outs:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [position + offset]
+            else:
+                found.append(position + offset)
+        for group in groups:
+            for left in previous:
+                for right in group:
+                    key = left + sep + right
+                    pairs[key] = pairs.get(key, 0) + 1
+            previous = group
+        position += taken
+    _RECENT.append((text, positions, pairs))
+    if len(_RECENT) > 3:
+        del _RECENT[0]
+    return positions, pairs
+
+
+def pair_counts(text: str) -> dict[str, int]:
+    """pair term -> frequency for ``text``, exactly as :class:`PairAnalyzer` gives them."""
+    return _analyse(text)[1]

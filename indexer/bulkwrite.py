@@ -25,9 +25,9 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import index_counts, index_positions, word_counts
+from .analysis import index_counts, index_positions, pair_counts, word_counts
 
-FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts}
+FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
 """Analysis fast paths by kind; see :func:`indexer.store.fast_fields`."""
 
 _FREQUENCY_BYTES = [pack_uint(n) for n in range(256)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import analyze
+from .analysis import analyze, pair_term
 from .glossary import acronym_key
 from .highlight import MatchSpec
 from .query import And, Field, Not, Or, Phrase, QueryError, Word
@@ -21,6 +21,9 @@ SECTION_BOOST = 0.5
 ALL_WORDS_BOOST = 100.0
 """Paragraphs with every plain word outrank those with only some."""
 MAX_PREFIX_EXPANSIONS = 256
+MAX_PREFIX_POSTINGS = 20_000
+"""Most postings (summed over a prefix's expansions) a trailing wildcard may read: whoosh ranks
+them one document at a time in Python, so a broad prefix ("con*") is refused quickly instead."""
 MAX_FIELD_VALUES = 64
 
 
@@ -166,9 +169,11 @@ class Compiler:
 
     def _prefix(self, prefix: str, compiled: Compiled) -> wq.Query:
         expansions = []
+        postings = 0
         for term in self.reader.expand_prefix("words", prefix):
             expansions.append(term)
-            if len(expansions) > MAX_PREFIX_EXPANSIONS:
+            postings += self.reader.doc_frequency("words", term)
+            if len(expansions) > MAX_PREFIX_EXPANSIONS or postings > MAX_PREFIX_POSTINGS:
                 raise QueryError(f"'{prefix}*' matches too many words. Type more letters before the *.")
         compiled.prefixes.append(prefix)
         return wq.Prefix("words", prefix)
@@ -222,7 +227,16 @@ class Compiler:
 
     @staticmethod
     def _text_phrase(terms: list[str]) -> wq.Query:
-        return wq.Phrase("text", terms) if len(terms) > 1 else wq.Term("text", terms[0])
+        """A phrase over ``text``: its word pairs first, so whoosh checks positions only where all occur.
+
+        Two words are exactly their pair (the pairs field holds every two consecutive positions).
+        """
+        if len(terms) == 1:
+            return wq.Term("text", terms[0])
+        pairs = list(dict.fromkeys(pair_term(left, right) for left, right in zip(terms, terms[1:])))
+        if len(terms) == 2:
+            return wq.Term("pairs", pairs[0])
+        return wq.And([*(wq.Term("pairs", pair) for pair in pairs), wq.Phrase("text", terms)])
 
 
 def _phrase_terms(text: str) -> list[str]:

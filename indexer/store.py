@@ -31,10 +31,10 @@ from typing import Iterable, Iterator
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import make_analyzer, make_word_analyzer
+from .analysis import PairAnalyzer, make_analyzer, make_word_analyzer
 from .model import Paragraph, Report
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = "lock"
 MANIFEST_FILE = "manifest.json"
@@ -46,7 +46,7 @@ WRITER_LIMIT_MB = 256
 KEEP_OLD_GENERATIONS = 2
 """Old generations kept after a switch, for searchers still reading them."""
 
-FAST_FIELDS = {"text": "positions", "section": "counts", "words": "words"}
+FAST_FIELDS = {"text": "positions", "pairs": "pairs", "section": "counts", "words": "words"}
 """Fields a full build analyses through the cached fast path (see :mod:`indexer.bulkwrite`)."""
 
 FACET_FIELDS = ("inspectorates", "forces", "themes", "section_type", "finding_type", "doc_type", "year")
@@ -92,6 +92,9 @@ def make_schema() -> Schema:
         source_file=ID(stored=True),
         text=TEXT(stored=True, analyzer=analyzer, phrase=True),
         words=TEXT(analyzer=make_word_analyzer(), phrase=False),
+        # Consecutive-position word pairs of ``text`` (see indexer.analysis.PairAnalyzer):
+        # phrase queries look them up before whoosh checks positions.
+        pairs=TEXT(analyzer=PairAnalyzer(), phrase=False),
         footnotes=STORED(),
         is_bullet=STORED(),
     )
@@ -113,6 +116,7 @@ def to_document(paragraph: Paragraph) -> dict:
         "source_file": paragraph.source_file,
         "text": paragraph.text,
         "words": paragraph.text,
+        "pairs": paragraph.text,
         "footnotes": [[note.marker, note.text] for note in paragraph.footnotes],
         "is_bullet": paragraph.is_bullet,
     }

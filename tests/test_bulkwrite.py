@@ -9,7 +9,15 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.formats import Frequency, Positions
 
-from indexer.analysis import ANALYZER, index_counts, index_positions, make_word_analyzer, word_counts
+from indexer.analysis import (
+    ANALYZER,
+    PairAnalyzer,
+    index_counts,
+    index_positions,
+    make_word_analyzer,
+    pair_counts,
+    word_counts,
+)
 from indexer.bulkwrite import BulkSegmentWriter, ReportRouter
 from indexer.indexing import corpus_files
 from indexer.parse import parse_report
@@ -38,7 +46,7 @@ def test_fast_analysis_gives_whoosh_analyzer_terms_positions_and_counts(corpus_r
     texts = TRICKY + [p.text for r in corpus_reports for p in r.paragraphs] + [
         p.section or "" for r in corpus_reports for p in r.paragraphs
     ]
-    positions, frequency, words = Positions(), Frequency(), make_word_analyzer()
+    positions, frequency, words, pairs = Positions(), Frequency(), make_word_analyzer(), PairAnalyzer()
     for text in texts:
         expected = {w: v for w, _, _, v in positions.word_values(text, ANALYZER, mode="index")}
         assert {w: positions.encode(p) for w, p in index_positions(text).items()} == expected, text
@@ -46,6 +54,8 @@ def test_fast_analysis_gives_whoosh_analyzer_terms_positions_and_counts(corpus_r
         assert index_counts(text) == expected, text
         expected = {w: n for w, n, _, _ in frequency.word_values(text, words, mode="index")}
         assert word_counts(text) == expected, text
+        expected = {w: n for w, n, _, _ in frequency.word_values(text, pairs, mode="index")}
+        assert pair_counts(text) == expected, text
 
 
 def _files(folder) -> dict[str, str]:
