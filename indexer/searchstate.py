@@ -77,6 +77,7 @@ class SearchState:
 
     def run(self, tree, query_text: str, filters: dict, sort: str, page: int, per_page: int) -> dict:
         """The result shape (citations are added by the caller)."""
+        self._local.phrases = {}
         compiled = self.compiler.compile(tree)
         base_mask = self._mask(compiled)
         suggestion, corrected = self._suggest(tree, query_text), False
@@ -131,6 +132,7 @@ class SearchState:
         }
 
     def ranked_records(self, tree, filters: dict, sort: str, cap: int) -> list[dict]:
+        self._local.phrases = {}
         compiled = self.compiler.compile(tree)
         mask = self._mask(compiled)
         for name, values in filters.items():
@@ -150,7 +152,6 @@ class SearchState:
         return query
 
     def _mask(self, compiled) -> np.ndarray:
-        self._local.phrases = {}
         query = self._query(compiled)
         if isinstance(query, wq.Every):
             return self.facets.live.copy()
@@ -207,7 +208,9 @@ class SearchState:
         """The documents among ``candidates`` where ``phrase``'s words stand at consecutive positions.
 
         Whoosh's span matchers cost ~80 µs a document; this reads each word's positions
-        at the candidates only. Remembers the answer for :meth:`_rank_query` (one search).
+        at the candidates only. The candidates are the documents holding all the phrase's
+        pairs, so the answer depends on the phrase alone: it is remembered for
+        :meth:`_rank_query` until the thread's next search.
         """
         key = (phrase.fieldname, tuple(phrase.words))
         found = np.zeros(self.facets.size, dtype=bool)
