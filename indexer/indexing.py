@@ -56,10 +56,6 @@ class IndexSummary:
     generation: str | None = None
     seconds: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """The report files of a corpus, and the files refused before reading (symlinks out)."""
@@ -80,7 +76,11 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def assign_report_ids(relatives: list[str]) -> dict[str, str]:
-    """Report ids for the corpus's files; a clash ("a.txt", "a.md") keeps the extension."""
+    """Distinct report ids for the corpus's files.
+
+    A clash ("a.txt" and "a.md") keeps the extension; anything still shared
+    ("a report.md" and "a_report.md") gets a short hash of the path.
+    """
     by_id: dict[str, list[str]] = {}
     for relative in relatives:
         by_id.setdefault(report_id_for(relative), []).append(relative)
@@ -88,6 +88,13 @@ def assign_report_ids(relatives: list[str]) -> dict[str, str]:
     for report_id, owners in by_id.items():
         for relative in owners:
             ids[relative] = report_id if len(owners) == 1 else report_id_for(relative.replace(".", "-"))
+    taken: set[str] = set()
+    for relative in sorted(relatives):
+        report_id = ids[relative]
+        if report_id in taken:
+            report_id = f"{report_id}-{hashlib.sha1(relative.encode('utf-8')).hexdigest()[:6]}"
+        taken.add(report_id)
+        ids[relative] = report_id
     return ids
 
 

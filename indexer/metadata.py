@@ -186,7 +186,9 @@ def _source_url(structure: Structure, body: str) -> str | None:
             for candidate in paragraphs[index : index + 2]:
                 url = URL_RE.search(candidate.text)
                 if url:
-                    return url.group(0)
+                    # "www.example.org/report.pdf" would be a relative link in a page.
+                    found = url.group(0)
+                    return found if found.lower().startswith("http") else f"https://{found}"
     return None
 
 
@@ -221,9 +223,12 @@ def apply_sidecar(meta: ReportMeta, path: Path) -> tuple[ReportMeta, str | None]
         raise ReportParseError(str(path), f"sidecar {sidecar.name} has unknown fields: {', '.join(sorted(unknown))}")
     gazetteer = load_gazetteer()
     changes: dict = {}
-    for name in ("title", "source_url"):
-        if name in data:
-            changes[name] = str(data[name])
+    if "title" in data:
+        changes["title"] = str(data["title"])
+    if "source_url" in data:
+        if not re.match(r"^https?://\S+$", str(data["source_url"])):
+            raise ReportParseError(str(path), "sidecar source_url must be an http(s) address")
+        changes["source_url"] = str(data["source_url"])
     if "doc_type" in data:
         if data["doc_type"] not in DOC_TYPES:
             raise ReportParseError(str(path), f"sidecar doc_type must be one of {', '.join(DOC_TYPES)}")
@@ -233,6 +238,12 @@ def apply_sidecar(meta: ReportMeta, path: Path) -> tuple[ReportMeta, str | None]
         if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", published):
             raise ReportParseError(str(path), "sidecar published must be YYYY-MM-DD or YYYY-MM")
         changes["published"] = published
+    for name in ("inspectorates", "areas", "forces"):
+        if name in data:
+            # A single value may be written without the list brackets.
+            data[name] = [data[name]] if isinstance(data[name], str) else data[name]
+            if not isinstance(data[name], list):
+                raise ReportParseError(str(path), f"sidecar {name} must be a list of names")
     for name in ("inspectorates", "areas"):
         if name in data:
             changes[name] = tuple(str(value) for value in data[name])

@@ -21,13 +21,15 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused: no published report comes near it."""
 
 ANCHOR_DIGITS = 8
+MAX_ID_CHARS = 150
 
 
 def report_id_for(relative_path: str) -> str:
     """A readable, URL-safe id from the file's path inside the corpus."""
     stem = relative_path.rsplit(".", 1)[0] if "." in Path(relative_path).name else relative_path
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug or "report"
+    # Ids go into URLs, and paragraph ids add a dozen characters: keep them short.
+    return slug[:MAX_ID_CHARS].rstrip("-") or "report"
 
 
 def content_hash(path: Path) -> str:

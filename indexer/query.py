@@ -230,8 +230,6 @@ def _check_tree(tree: object) -> None:
     count = _count_terms(tree)
     if count > MAX_TERMS:
         raise QueryError(f"Query has {count} terms; the limit is {MAX_TERMS}. Use fewer words or a phrase.")
-    if _only_negative(tree):
-        return
 
 
 def _count_terms(node: object) -> int:
@@ -243,13 +241,6 @@ def _count_terms(node: object) -> int:
         return len(node.words)
     return 1
 
-
-def _only_negative(node: object) -> bool:
-    if isinstance(node, Not):
-        return True
-    if isinstance(node, And):
-        return all(_only_negative(child) for child in node.children)
-    return False
 
 
 def plain_words(node: object) -> list[str]:

@@ -7,7 +7,6 @@ generation is published. Every method returns plain data.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .citation import citation
-from .highlight import MatchSpec, find_matches
+from .highlight import MatchSpec
 from .query import QueryError, parse
 from .searchstate import FILTER_FIELDS, SearchState as _State
 from .store import CURRENT_FILE, IndexMissingError, current_generation, from_document
@@ -138,7 +137,7 @@ class SearchService:
             if cached is None:
                 cached = state.run(tree, query, filters, sort, page, per_page)
                 state.cache_put(key, cached)
-        result = dict(cached)
+        result = dict(cached, query=query)
         result["results"] = [dict(r, citation=citation(r, base_url + r["url"])) for r in cached["results"]]
         if group_by_report:
             result["groups"] = _group(result["results"])
@@ -211,17 +210,6 @@ class SearchService:
         """Acronym -> {expansion, source}: the glossary file, then definitions in the corpus."""
         with self._using() as state:
             return state.glossary_entries
-
-    def highlight_html(self, text: str, query: str) -> tuple[str, list[str]]:
-        """``text`` escaped, with the query's matches marked: for report pages."""
-        try:
-            tree = parse(query)
-        except QueryError:
-            tree = None
-        with self._using() as state:
-            spec = state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
-        highlight = find_matches(text, spec)
-        return highlight.html(), highlight.matched
 
     def match_spec(self, query: str) -> MatchSpec:
         """What a query marks, for highlighting many paragraphs at once."""

@@ -382,7 +382,7 @@ class _DocSet(wq.Query):
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
-        base, size = self.bases.get(id(reader), (0, reader.doc_count_all()))
+        base, size = self.bases[id(reader)]  # a reader this searcher did not open is a bug: fail loudly
         start, end = np.searchsorted(self.docs, [base, base + size])
         if start == end:
             return NullMatcher()

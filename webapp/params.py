@@ -26,7 +26,6 @@ URL_FILTERS = (
     ("area", "areas"),
 )
 """URL parameter -> search filter field; each parameter may repeat (values combine with OR)."""
-FIELD_PARAMS = {field_name: param for param, field_name in URL_FILTERS}
 DEFAULT_SORT = "relevance"
 MAX_VALUE_CHARS = 500
 MAX_PAGE_DIGITS = 7
@@ -60,8 +59,6 @@ class SearchParams:
     def has_filters(self) -> bool:
         return any(self.filters.values())
 
-    def is_selected(self, field_name: str, value: str) -> bool:
-        return value in self.filters.get(field_name, ())
 
     def toggled(self, field_name: str, value: str) -> "SearchParams":
         """This search with ``value`` added to or removed from a filter, back on page 1."""

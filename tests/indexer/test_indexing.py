@@ -235,3 +235,59 @@ def test_cli_dump_matches_index(corpus_index):
     }
     manifest = read_manifest(current_generation(corpus_index))
     assert sum(e["paragraph_count"] for e in manifest["reports"].values()) == 108
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["a report.md", "a_report.md"],
+        ["kent/2020.md", "kent-2020.md"],
+        ["a.md", "a.txt", "a-md.txt"],
+    ],
+)
+def test_report_ids_are_distinct(names):
+    """Files whose names fold to the same slug still get different report ids."""
+    from indexer.indexing import assign_report_ids
+
+    ids = assign_report_ids(names)
+    assert sorted(ids) == sorted(names)
+    assert len(set(ids.values())) == len(names)
+
+
+def test_long_names_give_short_ids():
+    """Report ids stay short enough for URLs, whatever the file name."""
+    from indexer.parse import report_id_for
+
+    assert report_id_for("x" * 400 + ".md") == "x" * 150
+
+
+def test_www_source_url_gets_a_scheme(make_corpus, tmp_path):
+    """A "www." link becomes an absolute https address, not a relative link."""
+    corpus = make_corpus({"a.md": "Report\n\nThe full report can be viewed here: www.example.org/r.pdf\n"})
+    index_corpus(corpus, tmp_path / "index", workers=0)
+    with SearchService(tmp_path / "index") as service:
+        assert service.report("a")["source_url"] == "https://www.example.org/r.pdf"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "expected"),
+    [
+        ('source_url = "javascript:alert(1)"\n', "sidecar source_url must be an http(s) address"),
+        ("forces = 3\n", "sidecar forces must be a list of names"),
+        ('forces = "Atlantis Police"\n', "sidecar names an unknown force: Atlantis Police"),
+    ],
+)
+def test_bad_sidecar_values_are_reported(make_corpus, tmp_path, sidecar, expected):
+    """Sidecar values are checked; the reason names the field."""
+    corpus = make_corpus({"a.md": REPORT, "a.meta.toml": sidecar})
+    summary = index_corpus(corpus, tmp_path / "index", workers=0)
+    assert summary.failed == [("a.md", expected)]
+
+
+def test_sidecar_single_value_without_brackets(make_corpus, tmp_path):
+    """`forces = "Kent Police"` is one force, not a list of letters."""
+    corpus = make_corpus({"a.md": REPORT, "a.meta.toml": 'forces = "Kent Police"\ninspectorates = "HMICFRS"\n'})
+    index_corpus(corpus, tmp_path / "index", workers=0)
+    with SearchService(tmp_path / "index") as service:
+        record = next(service.all_paragraphs())
+    assert (record["forces"], record["inspectorates"]) == (["Kent Police"], ["HMICFRS"])

@@ -9,7 +9,6 @@ import io
 import shutil
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4

@@ -9,7 +9,6 @@ the new state and leaves no temporary files behind.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
