@@ -24,12 +24,17 @@ ANCHOR_DIGITS = 8
 MAX_ID_CHARS = 150
 
 
+def slugify(text: str, *, max_chars: int, default: str) -> str:
+    """Lower-case letters and digits joined by hyphens, at most ``max_chars`` long."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_chars].rstrip("-") or default
+
+
 def report_id_for(relative_path: str) -> str:
     """A readable, URL-safe id from the file's path inside the corpus."""
     stem = relative_path.rsplit(".", 1)[0] if "." in Path(relative_path).name else relative_path
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     # Ids go into URLs, and paragraph ids add a dozen characters: keep them short.
-    return slug[:MAX_ID_CHARS].rstrip("-") or "report"
+    return slugify(stem, max_chars=MAX_ID_CHARS, default="report")
 
 
 def content_hash(path: Path) -> str:

@@ -26,6 +26,19 @@ MAX_RESULT_WINDOW = 1000
 CACHE_SIZE = 512
 
 
+def check_paging(page: int, per_page: int) -> None:
+    """Refuse a page outside the result window; the message says what to do instead."""
+    if not isinstance(page, int) or page < 1:
+        raise QueryError("page must be a whole number from 1.")
+    if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be from 1 to {MAX_PER_PAGE}.")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise QueryError(
+            f"Page {page} is too deep: only the first {MAX_RESULT_WINDOW} results can be paged through. "
+            "Narrow the search with a filter or more words."
+        )
+
+
 class SearchService:
     """Searches one index directory; safe to share between threads.
 
@@ -121,15 +134,7 @@ class SearchService:
         filters = _checked_filters(filters or {})
         if sort not in SORTS:
             raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
-        if not isinstance(page, int) or page < 1:
-            raise QueryError("Page must be a whole number from 1.")
-        if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryError(f"Results per page must be from 1 to {MAX_PER_PAGE}.")
-        if page * per_page > MAX_RESULT_WINDOW:
-            raise QueryError(
-                f"Page {page} is too deep: only the first {MAX_RESULT_WINDOW} results can be paged through. "
-                "Narrow the search with a filter or more words."
-            )
+        check_paging(page, per_page)
         tree = parse(query)
         key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
         with self._using() as state:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from flask import Blueprint, Response, current_app, jsonify, request
+
+from indexer.parse import slugify
 
 from .params import SearchParams, parse_args
 from .service import base_url, get_service
@@ -47,8 +48,7 @@ def _records(params: SearchParams) -> tuple[list[dict], bool]:
 
 
 def _filename(params: SearchParams, extension: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", params.q.lower()).strip("-")[:40] or "all"
-    return f"findings-{slug}.{extension}"
+    return f"findings-{slugify(params.q, max_chars=40, default='all')}.{extension}"
 
 
 @bp.get("/search.csv", endpoint="csv")

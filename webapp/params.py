@@ -13,7 +13,8 @@ from typing import Mapping
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from indexer.query import QueryError
+from indexer.search import SORTS, check_paging
 
 URL_FILTERS = (
     ("force", "forces"),
@@ -117,16 +118,11 @@ def parse_args(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
     if sort not in SORTS:
         raise BadParams(f"Unknown sort '{_shown(sort)}'. Use one of: {', '.join(SORTS)}.")
     per_page = _number(args.get("per_page"), "per_page", default_per_page)
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise BadParams(f"per_page must be from 1 to {MAX_PER_PAGE}.")
     page = _number(args.get("page"), "page", 1)
-    if page < 1:
-        raise BadParams("page must be a whole number from 1.")
-    if page * per_page > MAX_RESULT_WINDOW:
-        raise BadParams(
-            f"Page {page} is too deep: only the first {MAX_RESULT_WINDOW} results can be paged through. "
-            "Narrow the search with a filter or more words."
-        )
+    try:
+        check_paging(page, per_page)
+    except QueryError as error:
+        raise BadParams(str(error)) from None
     return SearchParams(query, filters, sort, page, per_page, default_per_page)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from indexer.citation import citation
 from indexer.highlight import find_matches
+from indexer.parse import slugify
 
 from .params import check_text
 from .service import base_url, get_service
@@ -124,7 +125,7 @@ def _layout(paragraphs: list[dict], spec, cited: str) -> tuple[list[dict], list[
 
 
 def _slug(text: str) -> str:
-    return "section-" + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "untitled")[:60]
+    return "section-" + slugify(text, max_chars=60, default="untitled")
 
 
 def _unique_id(candidate: str, used: set[str]) -> str:

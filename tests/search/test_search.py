@@ -332,9 +332,9 @@ def test_guards_refuse_quickly(service, query, message):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"page": 0}, "Page must be"),
+        ({"page": 0}, "page must be a whole number"),
         ({"page": 51, "per_page": 20}, "too deep"),
-        ({"per_page": 1000}, "per page"),
+        ({"per_page": 1000}, "per_page must be from 1 to 100"),
         ({"sort": "random"}, "Unknown sort"),
         ({"filters": {"colour": ["blue"]}}, "Unknown filter"),
     ],
