@@ -7,7 +7,11 @@ INDEX_DIR ?= .findings-index
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-long bench index install clean
+# The Nu HTML checker (vnu.jar) comes from the npm registry; it needs Java (default-jre-headless) to run.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: run test test-long bench index install clean tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +21,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(VNU_JAR):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix .tools --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the HTML validity tests will skip (they fail under CI=true)"; fi
+
+tools: $(VNU_JAR)
+
 index: $(STAMP)
 	$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
 
@@ -25,7 +36,7 @@ run: $(STAMP)
 	-$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
 	$(BIN)/findings serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) tools
 	$(BIN)/pytest
 
 test-long: $(STAMP)
@@ -35,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out benchmarks/latest.json
 
 clean:
-	rm -rf $(VENV) $(INDEX_DIR) .pytest_cache
+	rm -rf $(VENV) $(INDEX_DIR) .pytest_cache .tools

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from .store import INDEX_DIR_ENV, IndexLockedError, IndexMissingError, resolve_index_dir
+
+BASE_URL_ENV = "FINDINGS_BASE_URL"
 
 index_dir_option = click.option(
     "--index-dir",
@@ -106,21 +109,56 @@ FILTER_OPTIONS = (
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result shape the API returns.")
-def search(query: tuple[str, ...], index_dir: Path | None, sort: str, page: int, per_page: int, as_json: bool, **options) -> None:
+@click.option(
+    "--base-url",
+    envvar=BASE_URL_ENV,
+    default=None,
+    help=f"The web app's public address, which citations link to (default: ${BASE_URL_ENV}).",
+)
+def search(
+    query: tuple[str, ...],
+    index_dir: Path | None,
+    sort: str,
+    page: int,
+    per_page: int,
+    as_json: bool,
+    base_url: str | None,
+    **options,
+) -> None:
     """Search the index: words, "phrases", -exclusion, OR, field:value (see README)."""
     from .query import QueryError
     from .render import render_terminal
 
+    root = _checked_base_url(base_url)
     filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
     with _service(index_dir) as service:
         try:
-            result = service.search(" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page)
+            result = service.search(" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page, base_url=root)
         except QueryError as error:
             raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         click.echo(render_terminal(result, color=sys.stdout.isatty()))
+    if not root and result["results"]:
+        click.echo(
+            f"Note: citations link to /p/... paths. Set {BASE_URL_ENV} (or --base-url) to the web app's address, "
+            f"e.g. {BASE_URL_ENV}=http://127.0.0.1:5000, for links that work in a briefing.",
+            err=True,
+        )
+
+
+def _checked_base_url(base_url: str | None) -> str:
+    """The base URL without a trailing slash; refuses anything but an absolute http(s) address."""
+    if not base_url:
+        return ""
+    base_url = base_url.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        raise click.ClickException(
+            f"{BASE_URL_ENV} / --base-url must be an absolute address such as https://findings.example.org, "
+            f"not {base_url!r}."
+        )
+    return base_url
 
 
 @main.command()

@@ -183,13 +183,13 @@ class Compiler:
             return self._years(node.value)
         if node.field == "report_id":
             return wq.Term("report_id", node.value)
-        values = self._resolve_values(node.field, node.value)
+        values = self.resolve_values(node.field, node.value)
         if not values:
             compiled.notes.append(f"No {node.field.rstrip('s').replace('_', ' ')} matches '{node.value}'.")
             return wq.NullQuery
         return wq.Or([wq.Term(node.field, value) for value in values])
 
-    def _resolve_values(self, field_name: str, typed: str) -> list[str]:
+    def resolve_values(self, field_name: str, typed: str) -> list[str]:
         """Index values a typed field value stands for: exact, alias, or contained words."""
         known = self.facet_values.get(field_name, [])
         wanted = typed.strip().lower().replace("_", " ")

@@ -24,6 +24,8 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000
 """Results beyond this rank are not served: narrow the search instead of paging on."""
 CACHE_SIZE = 512
+MAX_FILTER_VALUES = 50
+"""Filter values in one request, over all filters: enough for any real selection, and a bound on a page's size."""
 
 
 def check_paging(page: int, per_page: int) -> None:
@@ -136,8 +138,9 @@ class SearchService:
             raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
         check_paging(page, per_page)
         tree = parse(query)
-        key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
         with self._using() as state:
+            filters = state.resolve_filters(filters)
+            key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
             cached = state.cache_get(key)
             if cached is None:
                 cached = state.run(tree, query, filters, sort, page, per_page)
@@ -148,6 +151,12 @@ class SearchService:
             result["groups"] = _group(result["results"])
         return result
 
+    def resolve_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Filter values as stored ("devon" -> "Devon and Cornwall Police"); QueryError for one matching nothing."""
+        checked = _checked_filters(filters)
+        with self._using() as state:
+            return state.resolve_filters(checked)
+
     def export(self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000, base_url: str = "") -> list[dict]:
         """Every match up to ``cap``, each with its citation and permalink."""
         filters = _checked_filters(filters or {})
@@ -155,7 +164,7 @@ class SearchService:
             raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
         tree = parse(query)
         with self._using() as state:
-            records = state.ranked_records(tree, filters, sort, cap)
+            records = state.ranked_records(tree, state.resolve_filters(filters), sort, cap)
         return [dict(r, url=f"/p/{r['id']}", citation=citation(r, f"{base_url}/p/{r['id']}")) for r in records]
 
     # -- reading ---------------------------------------------------------------------------
@@ -244,17 +253,25 @@ class SearchService:
             }
 
 
+def check_filter_count(counts: dict[str, int]) -> None:
+    """Refuse more than MAX_FILTER_VALUES filter values, before any work is done on them."""
+    for name, count in counts.items():
+        if count > MAX_FILTER_VALUES:
+            raise QueryError(f"Too many values for filter '{name}' (the limit is {MAX_FILTER_VALUES}).")
+    if sum(counts.values()) > MAX_FILTER_VALUES:
+        raise QueryError(f"Too many filter values ({sum(counts.values())}); the limit is {MAX_FILTER_VALUES} in all.")
+
+
 def _checked_filters(filters: dict) -> dict[str, list[str]]:
     checked = {}
     for name, values in filters.items():
         if name not in FILTER_FIELDS:
             raise QueryError(f"Unknown filter '{name}'. Filters: {', '.join(FILTER_FIELDS)}.")
         values = [values] if isinstance(values, str) else list(values)
-        values = [str(v) for v in values if str(v).strip()]
-        if len(values) > 50:
-            raise QueryError(f"Too many values for filter '{name}' (the limit is 50).")
+        values = [str(v).strip() for v in values if str(v).strip()]
         if values:
             checked[name] = values
+    check_filter_count({name: len(values) for name, values in checked.items()})
     return checked
 
 

@@ -9,6 +9,7 @@ environment variables (``FINDINGS_INDEX_DIR``, ``FINDINGS_EXPORT_CAP``,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -23,10 +24,18 @@ DEFAULTS: dict[str, Any] = {
     "FEED_SIZE": 50,
     "PER_PAGE": 20,
     "BASE_URL": None,
+    "TRUSTED_HOSTS": "auto",
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "JSON_SORT_KEYS": False,
 }
-"""INDEX_DIR None means $FINDINGS_INDEX_DIR or .findings-index; BASE_URL None means the request's host."""
+"""INDEX_DIR None means $FINDINGS_INDEX_DIR or .findings-index; BASE_URL None means the request's host.
+
+TRUSTED_HOSTS "auto" means: any host when BASE_URL is set (absolute URLs then never come from the
+request), else only the loopback names ``make run`` serves on. A list (or a comma-separated string)
+names the hosts to answer; "*" answers any host.
+"""
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
+"""What `make run` serves on (IPv4 loopback; werkzeug cannot match a bracketed IPv6 name in this list)."""
 
 ENV_PREFIX = "FINDINGS"
 
@@ -65,4 +74,19 @@ def _check_config(app: Flask) -> None:
             raise ValueError(f"{ENV_PREFIX}_{name} must be a whole number from 1, not {value!r}")
     base_url = app.config["BASE_URL"]
     if base_url:
-        app.config["BASE_URL"] = str(base_url).rstrip("/")
+        base_url = app.config["BASE_URL"] = str(base_url).rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+            raise ValueError(f"{ENV_PREFIX}_BASE_URL must be an absolute http(s) address, not {base_url!r}")
+    app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config["TRUSTED_HOSTS"], base_url=base_url)
+
+
+def _trusted_hosts(value: Any, *, base_url: str | None) -> list[str] | None:
+    """The host names requests may carry; None means any (safe only when BASE_URL makes every absolute URL)."""
+    if value == "auto":
+        return None if base_url else list(LOOPBACK_HOSTS)
+    if value is None or value == "*":
+        return None
+    names = value.replace(",", " ").split() if isinstance(value, str) else [str(name) for name in value]
+    if not names:
+        raise ValueError(f"{ENV_PREFIX}_TRUSTED_HOSTS names no host; use \"*\" to answer any host")
+    return names

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer.citation import citation
 
@@ -12,6 +12,17 @@ from .reports import ID_RE
 from .service import base_url, get_service, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.after_request
+def _options_as_json(response: Response) -> Response:
+    """Flask answers OPTIONS itself with an empty text/html body; the API answers JSON everywhere."""
+    if request.method == "OPTIONS" and response.status_code == 200 and response.mimetype != "application/json":
+        allowed = response.headers.get("Allow", "")
+        answer = jsonify(allow=[method.strip() for method in allowed.split(",") if method.strip()])
+        answer.headers["Allow"] = allowed
+        return answer
+    return response
 
 
 @bp.get("/search")

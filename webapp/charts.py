@@ -19,11 +19,13 @@ COUNT_GUTTER = 44
 COLUMN_AREA_HEIGHT = 96
 COLUMN_CHART_HEIGHT = 136
 MAX_COLUMN_WIDTH = 44
+CHOSEN = {"year": "chosen year", "forces": "chosen force"}
+"""How a chart's title names the values its own filter keeps, in the singular."""
 
 
 def year_chart(result: dict, params: SearchParams) -> dict | None:
     """Matches by publication year, oldest first, as columns."""
-    entries = sorted((e for e in result["facets"].get("year", []) if e["count"]), key=lambda e: e["value"])
+    entries = sorted(_entries(result, params, "year"), key=lambda e: e["value"])
     if not entries:
         return None
     entries = entries[-MAX_BARS * 2 :]
@@ -50,12 +52,12 @@ def year_chart(result: dict, params: SearchParams) -> dict | None:
                 hit=(round(slot * index, 1), 0, round(slot, 1), COLUMN_CHART_HEIGHT),
             )
         )
-    return _chart("year", "Matches by year", "columns", COLUMN_CHART_HEIGHT, bars)
+    return _chart("year", _title("Matches by year", "year", entries, params), "columns", COLUMN_CHART_HEIGHT, bars)
 
 
 def force_chart(result: dict, params: SearchParams) -> dict | None:
     """Matches by force, most first, as horizontal bars."""
-    entries = [e for e in result["facets"].get("forces", []) if e["count"]][:MAX_BARS]
+    entries = _entries(result, params, "forces")[:MAX_BARS]
     if not entries:
         return None
     top = max(e["count"] for e in entries)
@@ -80,7 +82,29 @@ def force_chart(result: dict, params: SearchParams) -> dict | None:
                 hit=(0, y, CHART_WIDTH, ROW_HEIGHT),
             )
         )
-    return _chart("forces", "Matches by force", "rows", len(entries) * ROW_HEIGHT, bars)
+    title = _title("Matches by force", "forces", entries, params)
+    return _chart("forces", title, "rows", len(entries) * ROW_HEIGHT, bars)
+
+
+def _entries(result: dict, params: SearchParams, field_name: str) -> list[dict]:
+    """The facet values a chart draws: those with matches, and only the chosen ones under the field's own filter.
+
+    A field's facet counts ignore that field's filter (so the sidebar can show what choosing
+    another value would give); drawn as a chart of this page's matches they would show
+    paragraphs the page does not list. The chosen values' counts are exactly the page's.
+    """
+    entries = [e for e in result["facets"].get(field_name, []) if e["count"]]
+    if params.filters.get(field_name):
+        # ``selected`` is set on the values the filter resolved to ("devon" -> the force's full name).
+        entries = [e for e in entries if e["selected"]]
+    return entries
+
+
+def _title(title: str, field_name: str, entries: list[dict], params: SearchParams) -> str:
+    if not params.filters.get(field_name):
+        return title
+    chosen = CHOSEN[field_name] + ("" if len(entries) == 1 else "s")
+    return f"{title} ({chosen})"
 
 
 def _bar(field_name: str, entry: dict, params: SearchParams, **geometry) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from indexer.query import QueryError
 from indexer.store import IndexMissingError
@@ -60,6 +60,22 @@ def init_app(app: Flask) -> None:
         # The exception names the index folder: a path the public should not see.
         response = error_response(503)
         response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError) -> Response:
+        # The Host header named a host this server does not answer to. No URL can be built for such a
+        # request (Flask has no URL adapter for it), so the answer is plain text, not the error page.
+        message = (
+            "This server does not answer to the host name in this request. "
+            "Use the address it is published at (its administrator can set FINDINGS_BASE_URL "
+            "or FINDINGS_TRUSTED_HOSTS)."
+        )
+        if wants_json():
+            response = jsonify(error=message, status=400)
+        else:
+            response = Response(message + "\n", mimetype="text/plain")
+        response.status_code = 400
         return response
 
     @app.errorhandler(HTTPException)

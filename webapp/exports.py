@@ -86,7 +86,7 @@ def json_export():
     response = jsonify(
         {
             "query": params.q,
-            "filters": params.service_filters,
+            "filters": get_service().resolve_filters(params.service_filters),
             "sort": params.sort,
             "count": len(records),
             "cap": current_app.config["EXPORT_CAP"],

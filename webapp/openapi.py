@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
 
-from .params import URL_FILTERS
+from .params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
+from indexer.search import MAX_FILTER_VALUES
 
 FILTER_DESCRIPTIONS = {
     "force": "Only paragraphs about this force, e.g. `Devon and Cornwall Police`.",
@@ -27,7 +29,7 @@ def _query_parameters(*, paging: bool) -> list[dict]:
             "name": "q",
             "in": "query",
             "description": "The query: words, \"phrases\", -exclusion, OR, parentheses, field:value, wildcard*. See /help.",
-            "schema": {"type": "string", "maxLength": 500},
+            "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS, "pattern": TEXT_PATTERN},
         }
     ]
     for param, _field in URL_FILTERS:
@@ -35,8 +37,15 @@ def _query_parameters(*, paging: bool) -> list[dict]:
             {
                 "name": param,
                 "in": "query",
-                "description": FILTER_DESCRIPTIONS[param] + " Repeat for several values (they combine with OR).",
-                "schema": {"type": "array", "items": {"type": "string"}},
+                "description": FILTER_DESCRIPTIONS[param]
+                + " Repeat for several values (they combine with OR). A value matches a stored value exactly, by a "
+                "known alias, or by containing all its words (`devon`); one that matches nothing is refused, naming "
+                f"the closest known values. At most {MAX_FILTER_VALUES} filter values in all.",
+                "schema": {
+                    "type": "array",
+                    "maxItems": MAX_FILTER_VALUES,
+                    "items": {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT_PATTERN},
+                },
                 "style": "form",
                 "explode": True,
             }
@@ -64,6 +73,18 @@ def _json(schema_name: str, description: str) -> dict:
 
 ERROR_400 = _json("Error", "The query or a parameter was refused; `error` says what to change.")
 ERROR_404 = _json("Error", "No such report or paragraph.")
+RESULT_LINKS = {
+    "GetReport": {
+        "operationId": "getReport",
+        "parameters": {"report_id": "$response.body#/results/0/report_id"},
+        "description": "The report of the first result.",
+    },
+    "GetParagraph": {
+        "operationId": "getParagraph",
+        "parameters": {"paragraph_id": "$response.body#/results/0/id"},
+        "description": "The first result's paragraph, with its permalink and citation.",
+    },
+}
 
 
 def _schemas() -> dict:
@@ -212,7 +233,10 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "operationId": "search",
                     "summary": "One page of matching paragraphs, with facet counts, glossary entries and citations",
                     "parameters": search_parameters,
-                    "responses": {"200": _json("SearchResult", "The result page."), "400": ERROR_400},
+                    "responses": {
+                        "200": dict(_json("SearchResult", "The result page."), links=RESULT_LINKS),
+                        "400": ERROR_400,
+                    },
                 }
             },
             "/api/reports/{report_id}": {

@@ -14,7 +14,7 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.query import QueryError
-from indexer.search import SORTS, check_paging
+from indexer.search import MAX_FILTER_VALUES, SORTS, check_filter_count, check_paging
 
 URL_FILTERS = (
     ("force", "forces"),
@@ -31,9 +31,15 @@ DEFAULT_SORT = "relevance"
 MAX_VALUE_CHARS = 500
 MAX_PAGE_DIGITS = 7
 NUMBER_RE = re.compile(rf"^[0-9]{{1,{MAX_PAGE_DIGITS}}}$")
-# Control characters other than tab and newlines have no business in a search and break XML output;
-# U+FFFD is what the URL decoder leaves where the address was not valid UTF-8 (an encoded surrogate, say).
-FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffd\ufffe\uffff]")
+# Control characters (C0 other than tab and newlines, DEL, and C1) have no business in a search and
+# break XML output; U+FFFD is what the URL decoder leaves where the address was not valid UTF-8.
+FORBIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff"
+FORBIDDEN_RE = re.compile(f"[{FORBIDDEN_CHARS}]")
+TEXT_PATTERN = "^[^" + "".join(
+    f"\\u{start:04x}-\\u{end:04x}" if start != end else f"\\u{start:04x}"
+    for start, end in ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xFFFD, 0xFFFF))
+) + "]*$"
+"""The same rule as a JSON Schema pattern, for the OpenAPI document (a URL, being UTF-8, carries no surrogates)."""
 
 
 class BadParams(ValueError):
@@ -106,6 +112,11 @@ class SearchParams:
 
 def parse_args(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
     """Read a search from request arguments; raises BadParams with a helpful message."""
+    # Counted first: every later step (and every link on the page) costs more with each value.
+    try:
+        check_filter_count({field_name: len(args.getlist(param)) for param, field_name in URL_FILTERS})
+    except QueryError as error:
+        raise BadParams(str(error)) from None
     for name, value in args.items(multi=True):
         check_text(name, value)
     query = args.get("q", "")
@@ -114,7 +125,7 @@ def parse_args(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
         values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
         if values:
             filters[field_name] = values
-    sort = args.get("sort", DEFAULT_SORT) or DEFAULT_SORT
+    sort = args.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         raise BadParams(f"Unknown sort '{_shown(sort)}'. Use one of: {', '.join(SORTS)}.")
     per_page = _number(args.get("per_page"), "per_page", default_per_page)
@@ -166,6 +177,9 @@ def salvage(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
         values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip() and clean(v)))
         if values:
             filters[field_name] = values
+    if sum(len(values) for values in filters.values()) > MAX_FILTER_VALUES:
+        # A chip and a link per value, each repeating every other value, would make the page quadratic.
+        filters = {}
     return SearchParams(
         query if clean(query) else "", filters, per_page=default_per_page, default_per_page=default_per_page
     )

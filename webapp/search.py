@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -79,6 +80,9 @@ def _problem_page(message: str, params: SearchParams):
 
 
 def _search_view(params: SearchParams, result: dict) -> dict:
+    # Links carry the filter values as the index stores them ("devon" -> "Devon and Cornwall Police"),
+    # so chips, facet toggles and chart bars name what was actually searched.
+    params = replace(params, filters={name: tuple(values) for name, values in result["filters"].items()})
     first = (params.page - 1) * params.per_page + 1
     return {
         "params": params,

@@ -4,28 +4,37 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.server import create_server as _waitress_server
+from waitress.task import ErrorTask
+
+from .security import SECURITY_HEADERS
 
 DEFAULT_THREADS = 8
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
-def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, threads: int = DEFAULT_THREADS) -> None:
-    """Serve the index in ``index_dir`` on ``host:port`` until interrupted."""
-    import waitress
+class _SecureErrorTask(ErrorTask):
+    """Waitress's own error answers (400 malformed request, 431 oversized header...) with our headers.
 
-    from indexer.store import IndexMissingError
+    These are written by waitress before the request reaches the app, so the app's
+    after-request hook never sees them.
+    """
 
-    from . import create_app
-    from .service import get_service
+    def execute(self) -> None:
+        self.response_headers.extend(SECURITY_HEADERS.items())
+        super().execute()
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    try:
-        # Open the index before taking requests, so a missing index is reported here, not as 503s.
-        get_service(app)
-    except IndexMissingError:
-        raise SystemExit(f"No search index in {index_dir}. Build it first: findings index corpus --index-dir {index_dir}")
-    logging.getLogger("waitress").setLevel(logging.INFO)
-    print(f"Findings: serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    waitress.serve(
+
+class _SecureChannel(HTTPChannel):
+    error_task_class = _SecureErrorTask
+
+
+def create_server(app: Any, *, host: str = "127.0.0.1", port: int = 5000, threads: int = DEFAULT_THREADS) -> Any:
+    """A waitress server for ``app`` (not yet running): call ``.run()`` on it."""
+    server = _waitress_server(
         app,
         host=host,
         port=port,
@@ -34,3 +43,40 @@ def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, t
         # Nothing here takes uploads: refuse large bodies before buffering them.
         max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
     )
+    server.channel_class = _SecureChannel
+    return server
+
+
+def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, threads: int = DEFAULT_THREADS) -> None:
+    """Serve the index in ``index_dir`` on ``host:port`` until interrupted."""
+    from indexer.store import IndexMissingError
+
+    from . import create_app
+    from .service import get_service
+
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    trusted = app.config["TRUSTED_HOSTS"]
+    if trusted is not None and host not in WILDCARD_HOSTS and host not in trusted:
+        # Serving on a named address: answer requests that name it.
+        app.config["TRUSTED_HOSTS"] = [*trusted, host]
+    try:
+        # Open the index before taking requests, so a missing index is reported here, not as 503s.
+        get_service(app)
+    except IndexMissingError:
+        raise SystemExit(f"No search index in {index_dir}. Build it first: findings index corpus --index-dir {index_dir}")
+    logging.getLogger("waitress").setLevel(logging.INFO)
+    server = create_server(app, host=host, port=port, threads=threads)
+    print(f"Findings: serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
+    if host in WILDCARD_HOSTS and trusted is not None:
+        print(
+            "Findings: requests are answered only when they name one of these hosts: "
+            f"{', '.join(app.config['TRUSTED_HOSTS'])}. Set FINDINGS_BASE_URL (the public address) or "
+            'FINDINGS_TRUSTED_HOSTS (e.g. "findings.example.org,10.0.0.5") to serve other names.',
+            flush=True,
+        )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

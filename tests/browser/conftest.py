@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from waitress import wasyncore
-from waitress.server import create_server
 
+from tests.browser.support import DESKTOP_VIEWPORT, PAGE_STATUS, PAGE_TYPES
 from webapp import create_app
+from webapp.serve import create_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -22,7 +23,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = DESKTOP_VIEWPORT
 
 
 def _unavailable(reason: str) -> None:
@@ -37,7 +38,7 @@ def _unavailable(reason: str) -> None:
 def live_server(corpus_index):
     """The app under waitress, the production server, in a background thread: its base URL."""
     app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="findings-test")
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -85,3 +86,66 @@ def artifacts() -> Path:
     """Where screenshots go (git ignores it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def page_type(service):
+    """page_type(name) -> (address, status) of that kind of page, with a real report and paragraph from the index."""
+    hit = service.search("custody")["results"][0]
+
+    def address(name: str) -> tuple[str, int]:
+        return PAGE_TYPES[name].format(report_id=hit["report_id"], paragraph_id=hit["id"]), PAGE_STATUS.get(name, 200)
+
+    return address
+
+
+class Tabs:
+    """One tab per viewport, reused from page to page: a new context per page would cost more than the checks."""
+
+    def __init__(self, browser, base_url: str):
+        self._browser = browser
+        self._base_url = base_url
+        self._open: dict[tuple[int, int], object] = {}
+        self.problems: list[str] = []
+
+    def visit(self, url: str, viewport: dict, *, status: int = 200):
+        """Load ``url`` in the tab of that viewport and return the tab; the page must answer ``status``."""
+        key = (viewport["width"], viewport["height"])
+        if key not in self._open:
+            context = self._browser.new_context(base_url=self._base_url, viewport=viewport)
+            tab = context.new_page()
+            tab.on("console", lambda message, tab=tab: self._console(tab, message))
+            tab.on("pageerror", lambda error: self.problems.append(str(error)))
+            self._open[key] = tab
+        tab = self._open[key]
+        response = tab.goto(url)
+        assert response is not None and response.status == status, (url, response and response.status)
+        return tab
+
+    def _console(self, tab, message) -> None:
+        # An error page logs its own status as a failed load; visit() has already checked that status.
+        own_status = message.text.startswith("Failed to load resource") and message.location.get("url") == tab.url
+        if message.type == "error" and not own_status:
+            self.problems.append(message.text)
+
+    def close(self) -> None:
+        for tab in self._open.values():
+            tab.context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_tabs(browser, live_server):
+    tabs = Tabs(browser, live_server)
+    yield tabs
+    tabs.close()
+
+
+@pytest.fixture
+def visit(shared_tabs):
+    """visit(url, viewport, status=200) -> a shared tab showing url, for tests that only read pages.
+
+    Fails the test on any console error, such as a Content-Security-Policy violation.
+    """
+    shared_tabs.problems.clear()
+    yield shared_tabs.visit
+    assert shared_tabs.problems == []

@@ -112,9 +112,9 @@ def live_manifest(index_dir: Path) -> dict:
 @contextmanager
 def waitress_server(app) -> Iterator[str]:
     """The app served by waitress on a free loopback port, in a thread; yields the base URL."""
-    import waitress.server
+    from webapp.serve import create_server
 
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8, ident="findings-test")
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -7,10 +7,14 @@ server `findings serve` runs, so what a browser would really receive is checked.
 from __future__ import annotations
 
 import http.client
-import inspect
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +23,7 @@ from support import waitress_server
 ROUTES = [
     ("/", 200),
     ("/search?q=custody", 200),
-    ("/search?q=custody&force=Nowhere", 200),
+    ("/search?q=custody&force=Nowhere", 400),
     ("/help", 200),
     ("/reports", 200),
     ("/reports/report-000", 200),
@@ -110,23 +114,86 @@ def test_request_over_the_size_limit_is_413(server):
     assert "Traceback" not in body
 
 
-def test_huge_request_headers_are_refused_not_served(server):
-    """Request headers beyond waitress's limit get a 4xx answer (or a closed connection), never a hang."""
-    url, _ = server
+def _raw(url: str, request: bytes) -> bytes:
+    """Send bytes as they are (no client library would send a malformed request) and read the whole answer."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as raw:
-        raw.sendall(b"GET /search?q=custody HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 400_000 + b"\r\n\r\n")
+        raw.sendall(request)
+        chunks = []
         try:
-            reply = raw.recv(200)
+            while chunk := raw.recv(65536):
+                chunks.append(chunk)
         except ConnectionResetError:
-            reply = b""
-    assert reply == b"" or reply.split()[1].startswith(b"4"), reply[:80]
+            pass
+    return b"".join(chunks)
 
 
-def test_serve_runs_waitress_never_the_debug_server():
-    """`findings serve` hands the app to waitress; the app is never put in debug mode."""
-    from webapp import serve as serve_module
+def _head(reply: bytes) -> tuple[int, dict]:
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return int(head[0].split()[1]), headers
 
-    source = inspect.getsource(serve_module)
-    assert "waitress.serve(" in source
-    assert "app.run(" not in source and "debug=True" not in source
+
+def test_huge_request_headers_get_431_with_security_headers(server):
+    """Headers beyond waitress's limit get waitress's own 431, which still carries our security headers."""
+    url, _ = server
+    reply = _raw(url, b"GET /search?q=custody HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 400_000 + b"\r\n\r\n")
+    status, headers = _head(reply)
+    assert status == 431
+    assert_secure_headers(headers, "431 from waitress")
+
+
+def test_malformed_request_gets_400_with_security_headers(server):
+    """A request waitress cannot parse gets waitress's own 400, with our security headers."""
+    url, _ = server
+    reply = _raw(url, b"GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n")
+    status, headers = _head(reply)
+    assert status == 400
+    assert_secure_headers(headers, "400 from waitress")
+
+
+def test_untrusted_host_is_refused(server):
+    """A Host header naming another site gets a 400, so no absolute URL is ever built from it."""
+    url, _ = server
+    reply = _raw(url, b"GET /search.atom?q=custody HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+    status, headers = _head(reply)
+    assert status == 400
+    assert_secure_headers(headers, "untrusted host")
+    assert b"evil.example" not in reply
+
+
+def test_findings_serve_answers_on_loopback(tmp_path):
+    """`findings serve` starts waitress (its Server header says so), answers a page, and stops on SIGINT."""
+    from indexer.indexing import index_corpus
+    from reportgen import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", {0: 0}, paragraphs=3)
+    index_corpus(corpus, tmp_path / "index", workers=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    findings = Path(sys.executable).with_name("findings")
+    command = [str(findings), "serve", "--index-dir", str(tmp_path / "index"), "--port", str(port), "--threads", "2"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        try:
+            # The banner is printed once the index is open, just before the socket starts accepting.
+            assert "serving on http://127.0.0.1:" in process.stdout.readline()
+            status, headers, body = _get_when_up(f"http://127.0.0.1:{port}/help")
+            assert status == 200 and b"How to search" in body
+            assert headers.get("Server") == "findings"
+            assert_secure_headers(headers, "findings serve")
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
+
+
+def _get_when_up(url: str) -> tuple[int, dict, bytes]:
+    """The socket may take a moment after the banner: retry a refused connection, for at most 10 s."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return _get(url)
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -31,3 +33,18 @@ def page(client):
 
     return get
 
+
+
+@pytest.fixture(scope="session")
+def live_url(app):
+    """The session's app served by waitress (as `findings serve` does) on a free loopback port."""
+    from webapp.serve import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    # Close every socket from inside the server's own loop, which then ends because its map is empty.
+    server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
+    thread.join(timeout=10)
+    server.task_dispatcher.shutdown()

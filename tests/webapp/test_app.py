@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 
 import pytest
@@ -91,16 +92,28 @@ def test_missing_index_is_503_without_paths(tmp_path):
 
 def test_serve_uses_waitress(corpus_index, monkeypatch):
     """serve() runs the app under waitress with the given host, port and threads (never the dev server)."""
-    import waitress
-
+    serve_module = importlib.import_module("webapp.serve")
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: calls.append((app, options)))
+
+    class Server:
+        def run(self):
+            calls.append("run")
+
+        def close(self):
+            calls.append("close")
+
+    def create_server(app, **options):
+        calls.append((app, options))
+        return Server()
+
+    monkeypatch.setattr(serve_module, "create_server", create_server)
     monkeypatch.setattr(Flask, "run", lambda *a, **k: pytest.fail("Flask's development server must not be used"))
     webapp.serve(index_dir=corpus_index, host="127.0.0.1", port=5123, threads=3)
-    (app, options), = calls
+    (app, options), *rest = calls
+    assert rest == ["run", "close"]
     assert isinstance(app, Flask) and not app.debug
     assert app.config["INDEX_DIR"] == str(corpus_index)
-    assert {k: options[k] for k in ("host", "port", "threads")} == {"host": "127.0.0.1", "port": 5123, "threads": 3}
+    assert options == {"host": "127.0.0.1", "port": 5123, "threads": 3}
     assert app.extensions[EXTENSION]["service"] is not None
 
 
