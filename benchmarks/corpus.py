@@ -19,6 +19,8 @@ from pathlib import Path
 
 from indexer.parse import parse_report
 
+from .queries import FORCE, OTHER_FORCE
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_CORPUS = ROOT / "corpus"
 FORCES_FILE = ROOT / "indexer" / "data" / "forces.toml"
@@ -122,9 +124,14 @@ def report_markdown(maker: TextMaker, title: str, paragraphs: int, rng: random.R
 
 
 def sidecar(rng: random.Random, forces: list[str], number: int) -> dict:
-    year = 2014 + number % 12
+    # The query mix filters by two forces and a year: the first reports carry them, so even the smoke
+    # test's tiny corpus has them (a filter value matching nothing is refused, not counted as zero).
+    year = 2020 if number == 2 else 2014 + number % 12
     inspectorates = rng.choice(INSPECTORATE_SETS)
     own_forces = rng.sample(forces, 1 if rng.random() < 0.85 else rng.randint(2, 4))
+    pinned = {0: FORCE, 1: OTHER_FORCE}.get(number)
+    if pinned and pinned not in own_forces:
+        own_forces = [pinned, *own_forces[1:]]
     return {
         "title": f"Synthetic inspection {number:05d}: {own_forces[0]} {year}",
         "doc_type": "pcc_response" if rng.random() < 0.3 else "inspection_report",
