@@ -17,13 +17,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.parse import parse_report
+from indexer.ingest.pipeline import parse_report
 
 from .queries import FORCE, OTHER_FORCE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_CORPUS = ROOT / "corpus"
-FORCES_FILE = ROOT / "indexer" / "data" / "forces.toml"
+FORCES_FILE = ROOT / "indexer" / "ingest" / "data" / "forces.toml"
 PARAGRAPHS_PER_REPORT = 300
 SEED = 20240501
 LABEL = "SYNTHETIC BENCHMARK TEXT: recombined from real reports, for timing only. Not a real report."

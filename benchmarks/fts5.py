@@ -48,7 +48,8 @@ INDEXES = (
 
 def read_records(index: Path) -> list[dict]:
     """Every paragraph record, read from our index, so both engines hold the same text."""
-    from indexer.store import current_generation, from_document, open_generation
+    from indexer.store.generations import current_generation, open_generation
+    from indexer.store.schema import from_document
 
     with open_generation(current_generation(index)).searcher() as searcher:
         return [from_document(fields) for fields in searcher.all_stored_fields()]

@@ -13,7 +13,7 @@ from .measure import emit, peak_rss_mb  # noqa: E402
 
 
 def build(corpus: Path, index: Path, rebuild: bool) -> dict:
-    from indexer.indexing import index_corpus
+    from indexer.store.indexing import index_corpus
 
     marks = []
     started = time.perf_counter()
@@ -35,7 +35,7 @@ def build(corpus: Path, index: Path, rebuild: bool) -> dict:
 
 
 def cold_start(index: Path) -> dict:
-    from indexer.search import SearchService
+    from indexer.search.service import SearchService
 
     imported = time.perf_counter()
     service = SearchService(index)
@@ -52,7 +52,7 @@ def cold_start(index: Path) -> dict:
 
 
 def search(index: Path, rounds: int) -> dict:
-    from indexer.search import SearchService
+    from indexer.search.service import SearchService
 
     from .queries import QUERY_MIX
 
@@ -91,8 +91,8 @@ REFUSED_QUERIES = {
 
 def refused(index: Path, repeats: int) -> dict:
     """How long the query guards take to refuse hostile queries (each run ``repeats`` times)."""
-    from indexer.query import QueryError
-    from indexer.search import SearchService
+    from indexer.search.query import QueryError
+    from indexer.search.service import SearchService
 
     service = SearchService(index, cache_size=0)
     service.search("safeguarding")  # warm

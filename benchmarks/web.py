@@ -121,7 +121,7 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
 
 
 def serve_ours(index: str, port: int, threads: int) -> None:
-    from indexer.search import SearchService
+    from indexer.search.service import SearchService
 
     # Measure work, not the LRU cache: the mix repeats, so cached pages would be free.
     SearchService.__init__.__kwdefaults__ = {"cache_size": 0}

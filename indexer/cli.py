@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .store import INDEX_DIR_ENV, IndexLockedError, IndexMissingError, resolve_index_dir
+from indexer.store.generations import INDEX_DIR_ENV, IndexLockedError, IndexMissingError, resolve_index_dir
 
 BASE_URL_ENV = "FINDINGS_BASE_URL"
 
@@ -37,7 +37,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, timeout: float, quiet: bool) -> None:
     """Index the reports in CORPUS_DIR (default: ./corpus), touching only what changed."""
-    from .indexing import corpus_files, index_corpus
+    from indexer.store.indexing import corpus_files, index_corpus
 
     index_dir = resolve_index_dir(index_dir)
     if not corpus_dir.is_dir():
@@ -126,8 +126,8 @@ def search(
     **options,
 ) -> None:
     """Search the index: words, "phrases", -exclusion, OR, field:value (see README)."""
-    from .query import QueryError
-    from .render import render_terminal
+    from indexer.search.query import QueryError
+    from indexer.terminal import render_terminal
 
     root = _checked_base_url(base_url)
     filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
@@ -179,13 +179,13 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
 @click.option("--repair", is_flag=True, help="Re-index what differs (changed, missing and orphaned reports).")
 def check(corpus_dir: Path, index_dir: Path | None, repair: bool) -> None:
     """Verify the index against the corpus: every file indexed at its current hash, no orphans."""
-    from .check import check_index
+    from indexer.store.check import check_index
 
     sys.exit(check_index(corpus_dir, resolve_index_dir(index_dir), repair=repair, echo=click.echo))
 
 
 def _service(index_dir: Path | None):
-    from .search import SearchService
+    from indexer.search.service import SearchService
 
     try:
         return SearchService(resolve_index_dir(index_dir))

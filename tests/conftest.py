@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.indexing import index_corpus
-from indexer.search import SearchService
+from indexer.store.indexing import index_corpus
+from indexer.search.service import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

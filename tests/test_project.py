@@ -70,7 +70,7 @@ def test_install_is_quiet_and_ships_templates_static_files_and_gazetteers(tmp_pa
         "webapp/static/findings.css",
         "webapp/static/findings.js",
         "webapp/static/favicon.svg",
-        "indexer/data/forces.toml",
-        "indexer/glossary.toml",
+        "indexer/ingest/data/forces.toml",
+        "indexer/ingest/glossary.toml",
     }
     assert expected <= names, sorted(expected - names)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from .serve import serve
+from webapp.serve import serve
 
 __all__ = ["create_app", "serve"]
 
@@ -53,7 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _check_config(app)
     app.json.sort_keys = False
 
-    from . import api, errors, exports, feeds, reports, search, security, service, templating
+    from webapp import api, errors, exports, feeds, reports, security, service, templating
+    from webapp import pages as search
 
     service.init_app(app)
     security.init_app(app)

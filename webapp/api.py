@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from indexer.citation import citation
+from indexer.search.citation import citation
 
-from .openapi import openapi_document
-from .params import parse_args
-from .reports import ID_RE
-from .service import base_url, get_service, run_search
+from webapp.openapi import openapi_document
+from webapp.params import parse_args
+from webapp.reports import ID_RE
+from webapp.service import base_url, get_service, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

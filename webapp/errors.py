@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from indexer.query import QueryError
-from indexer.store import IndexMissingError
+from indexer.search.query import QueryError
+from indexer.store.generations import IndexMissingError
 
-from .params import BadParams
+from webapp.params import BadParams
 
 TITLES = {
     400: "There is a problem with this search",

@@ -12,10 +12,10 @@ import io
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from indexer.parse import slugify
+from indexer.ingest.pipeline import slugify
 
-from .params import SearchParams, parse_args
-from .service import base_url, get_service
+from webapp.params import SearchParams, parse_args
+from webapp.service import base_url, get_service
 
 bp = Blueprint("exports", __name__)
 

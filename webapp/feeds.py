@@ -8,12 +8,12 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.citation import human_date
-from indexer.search import MAX_PER_PAGE
+from indexer.search.citation import human_date
+from indexer.search.service import MAX_PER_PAGE
 
-from .facets import FACET_TITLES, value_label
-from .params import parse_args
-from .service import base_url, get_service
+from webapp.sidebar import FACET_TITLES, value_label
+from webapp.params import parse_args
+from webapp.service import base_url, get_service
 
 bp = Blueprint("feeds", __name__)
 

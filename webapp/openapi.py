@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from indexer.query import MAX_QUERY_CHARS
-from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from indexer.search.query import MAX_QUERY_CHARS
+from indexer.search.service import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
 
-from .params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
-from indexer.search import MAX_FILTER_VALUES
+from webapp.params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
+from indexer.search.service import MAX_FILTER_VALUES
 
 FILTER_DESCRIPTIONS = {
     "force": "Only paragraphs about this force, e.g. `Devon and Cornwall Police`.",

@@ -13,8 +13,8 @@ from typing import Mapping
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import QueryError
-from indexer.search import MAX_FILTER_VALUES, SORTS, check_filter_count, check_paging
+from indexer.search.query import QueryError
+from indexer.search.service import MAX_FILTER_VALUES, SORTS, check_filter_count, check_paging
 
 URL_FILTERS = (
     ("force", "forces"),

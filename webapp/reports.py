@@ -6,12 +6,12 @@ import re
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from indexer.citation import citation
-from indexer.highlight import find_matches
-from indexer.parse import slugify
+from indexer.search.citation import citation
+from indexer.search.highlight import find_matches
+from indexer.ingest.pipeline import slugify
 
-from .params import check_text
-from .service import base_url, get_service
+from webapp.params import check_text
+from webapp.service import base_url, get_service
 
 bp = Blueprint("reports", __name__)
 

@@ -10,7 +10,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server as _waitress_server
 from waitress.task import ErrorTask
 
-from .security import SECURITY_HEADERS
+from webapp.security import SECURITY_HEADERS
 
 DEFAULT_THREADS = 8
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -49,10 +49,10 @@ def create_server(app: Any, *, host: str = "127.0.0.1", port: int = 5000, thread
 
 def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, threads: int = DEFAULT_THREADS) -> None:
     """Serve the index in ``index_dir`` on ``host:port`` until interrupted."""
-    from indexer.store import IndexMissingError
+    from indexer.store.generations import IndexMissingError
 
-    from . import create_app
-    from .service import get_service
+    from webapp import create_app
+    from webapp.service import get_service
 
     app = create_app({"INDEX_DIR": str(index_dir)})
     trusted = app.config["TRUSTED_HOSTS"]

@@ -6,8 +6,8 @@ import threading
 
 from flask import Flask, current_app, request
 
-from indexer.search import SearchService
-from indexer.store import resolve_index_dir
+from indexer.search.service import SearchService
+from indexer.store.generations import resolve_index_dir
 
 EXTENSION = "findings"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup
 
-from indexer.citation import DOC_TYPE_LABELS, FINDING_LABELS, human_date, join_names
+from indexer.search.citation import DOC_TYPE_LABELS, FINDING_LABELS, human_date, join_names
 
 FINDING_TAG_CLASSES = {
     "strength": "tag--green",
@@ -43,6 +43,6 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def _safe_snippet(html: str) -> Markup:
-    # Snippets and highlighted paragraphs come from indexer.highlight, which escapes all text
+    # Snippets and highlighted paragraphs come from indexer.search.highlight, which escapes all text
     # and adds only <mark> elements: the one place the app trusts HTML.
     return Markup(html)

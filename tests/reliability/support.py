@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from indexer.search import SearchService
-from indexer.store import current_generation, read_manifest
+from indexer.search.service import SearchService
+from indexer.store.generations import current_generation, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 FINDINGS = [sys.executable, "-m", "indexer.cli"]

@@ -15,8 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-from indexer.indexing import index_corpus
-from indexer.search import SearchService
+from indexer.store.indexing import index_corpus
+from indexer.search.service import SearchService
 
 from reportgen import report_text
 from support import index_contents, live_manifest, run_findings
@@ -206,7 +206,7 @@ def _sleeping_reader(path):
 
 def test_hanging_reader_is_stopped_by_the_timeout(make_corpus, tmp_path, monkeypatch):
     """A reader that never returns (simulated) is killed in its worker; the run finishes."""
-    import indexer.readers as readers
+    import indexer.ingest.readers as readers
 
     corpus = make_corpus({"good.md": GOOD, "hangs.txt": "Inspection of Hangshire\n\nText that never gets read.\n"})
     real = readers.reader

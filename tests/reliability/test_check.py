@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.check import CHANGED, INCONSISTENT, NOT_INDEXED, ORPHAN, check_index, find_differences
-from indexer.indexing import index_corpus
-from indexer.store import current_generation, writer_lock
+from indexer.store.check import CHANGED, INCONSISTENT, NOT_INDEXED, ORPHAN, check_index, find_differences
+from indexer.store.indexing import index_corpus
+from indexer.store.generations import current_generation, writer_lock
 
 from reportgen import report_text, write_corpus
 from support import index_contents, run_findings
@@ -80,7 +80,7 @@ def test_damaged_index_is_inconsistent_and_repair_rebuilds(indexed):
     """Paragraphs missing from whoosh (manifest says otherwise) need a rebuild; --repair does one."""
     corpus, index_dir = indexed
     live = current_generation(index_dir)
-    from indexer.store import open_generation
+    from indexer.store.generations import open_generation
 
     writer = open_generation(live).writer()
     writer.delete_by_term("report_id", "report-002")

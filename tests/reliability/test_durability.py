@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import current_generation
+from indexer.store.generations import current_generation
 
 from reportgen import write_corpus
 from support import (

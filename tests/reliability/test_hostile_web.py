@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.indexing import index_corpus
-from indexer.query import QueryError
-from indexer.search import SearchService
+from indexer.store.indexing import index_corpus
+from indexer.search.query import QueryError
+from indexer.search.service import SearchService
 
 from support import ROOT
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.indexing import index_corpus
+from indexer.store.indexing import index_corpus
 
 from reportgen import WORDS, write_corpus
 from support import FINDINGS, ROOT, cli_env

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import LOCK_FILE, writer_lock
+from indexer.store.generations import LOCK_FILE, writer_lock
 
 from reportgen import write_corpus
 from support import index_contents, run_findings, start_findings

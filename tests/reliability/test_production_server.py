@@ -46,7 +46,7 @@ def server(tmp_path_factory):
     """The app over a small generated corpus, served by waitress on a free loopback port."""
     from webapp import create_app
 
-    from indexer.indexing import index_corpus
+    from indexer.store.indexing import index_corpus
     from reportgen import write_corpus
 
     root = tmp_path_factory.mktemp("served")
@@ -164,7 +164,7 @@ def test_untrusted_host_is_refused(server):
 
 def test_findings_serve_answers_on_loopback(tmp_path):
     """`findings serve` starts waitress (its Server header says so), answers a page, and stops on SIGINT."""
-    from indexer.indexing import index_corpus
+    from indexer.store.indexing import index_corpus
     from reportgen import write_corpus
 
     corpus = write_corpus(tmp_path / "corpus", {0: 0}, paragraphs=3)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
-from indexer.search import SearchService
+from indexer.search.service import SearchService
 
 from reportgen import write_corpus
 from support import ROOT, run_findings, waitress_server

@@ -9,9 +9,9 @@ import pytest
 from whoosh import query as wq
 from whoosh.formats import Frequency
 
-from indexer import compile as compile_module
-from indexer.analysis import PairAnalyzer, pair_counts
-from indexer.query import QueryError, parse
+from indexer.search import compile as compile_module
+from indexer.store.analysis import PairAnalyzer, pair_counts
+from indexer.search.query import QueryError, parse
 
 PHRASES = [
     "mental health",

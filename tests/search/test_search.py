@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from indexer.indexing import index_corpus
-from indexer.query import QueryError
-from indexer.search import SearchService
+from indexer.store.indexing import index_corpus
+from indexer.search.query import QueryError
+from indexer.search.service import SearchService
 
 LETTER = "plymouth-jtai-2020-letter"
 RESPONSE = "plymouth-jtai-2020-pcc-response"

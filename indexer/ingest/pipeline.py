@@ -1,0 +1,126 @@
+"""One file to one :class:`Report`: read, clean, split, tag.
+
+This is the whole per-file pipeline; ``store`` decides which files need it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from indexer.ingest.clean import clean_blocks
+from indexer.ingest.glossary import find_definitions
+from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
+from indexer.model import Paragraph, Report, ReportParseError
+from indexer.ingest.readers import read_blocks
+from indexer.ingest.structure import split_sections
+from indexer.ingest.themes import tag_themes
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Files larger than this are refused: no published report comes near it."""
+
+ANCHOR_DIGITS = 8
+MAX_ID_CHARS = 150
+
+
+def slugify(text: str, *, max_chars: int, default: str) -> str:
+    """Lower-case letters and digits joined by hyphens, at most ``max_chars`` long."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_chars].rstrip("-") or default
+
+
+def report_id_for(relative_path: str) -> str:
+    """A readable, URL-safe id from the file's path inside the corpus."""
+    stem = relative_path.rsplit(".", 1)[0] if "." in Path(relative_path).name else relative_path
+    # Ids go into URLs, and paragraph ids add a dozen characters: keep them short.
+    return slugify(stem, max_chars=MAX_ID_CHARS, default="report")
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of the file and of its sidecar, if any: a change to either re-indexes."""
+    digest = hashlib.sha256(path.read_bytes())
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def anchor_for(text: str, seen: dict[str, int]) -> str:
+    """A stable anchor from the paragraph's words; repeats get ``-2``, ``-3``."""
+    words = " ".join(re.findall(r"\w+", text.lower()))
+    base = "p-" + hashlib.sha1(words.encode("utf-8")).hexdigest()[:ANCHOR_DIGITS]
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Report:
+    """Parse one report file; raises ReportParseError with the reason it cannot."""
+    relative = path.relative_to(corpus_dir).as_posix()
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ReportParseError(relative, f"cannot read file: {error.strerror}") from None
+    if size > max_bytes:
+        raise ReportParseError(relative, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    if size == 0:
+        raise ReportParseError(relative, "empty file")
+    try:
+        blocks = read_blocks(path)
+    except ReportParseError as error:
+        raise ReportParseError(relative, error.reason) from None
+    except RecursionError:
+        raise ReportParseError(relative, "document is nested too deeply to read") from None
+    except OSError as error:
+        raise ReportParseError(relative, f"cannot read file: {error.strerror}") from None
+    cleaned = clean_blocks(blocks)
+    structure = split_sections(cleaned)
+    if not structure.paragraphs:
+        raise ReportParseError(relative, "no paragraphs of text found")
+    full_text = "\n".join(block.text for block in cleaned)
+    meta = read_metadata(structure, full_text, fallback_title=Path(relative).stem.replace("-", " ").replace("_", " "))
+    meta, responds_to = apply_sidecar(meta, path)
+    report_id = report_id_for(relative)
+    year = int(meta.published[:4]) if meta.published else None
+    seen: dict[str, int] = {}
+    paragraphs = []
+    for number, draft in enumerate(structure.paragraphs, start=1):
+        anchor = anchor_for(draft.text, seen)
+        paragraphs.append(
+            Paragraph(
+                id=f"{report_id}--{anchor}",
+                report_id=report_id,
+                report_title=meta.title,
+                section=draft.section,
+                section_type=draft.section_type,
+                finding_type=draft.finding_type,
+                paragraph_number=number,
+                anchor=anchor,
+                page=draft.page,
+                doc_type=meta.doc_type,
+                published=meta.published,
+                year=year,
+                inspectorates=meta.inspectorates,
+                forces=meta.forces,
+                areas=meta.areas,
+                source_url=meta.source_url,
+                source_file=relative,
+                themes=tag_themes(draft.text),
+                text=draft.text,
+                footnotes=draft.footnotes,
+                is_bullet=draft.is_bullet,
+            )
+        )
+    definitions = {}
+    for paragraph in paragraphs:
+        for acronym, expansion in find_definitions(paragraph.text):
+            definitions.setdefault(acronym, expansion)
+    return Report(
+        report_id=report_id,
+        source_file=relative,
+        content_hash=content_hash(path),
+        meta=meta,
+        paragraphs=tuple(paragraphs),
+        responds_to=str(responds_to) if responds_to else None,
+        defined_acronyms=tuple(sorted(definitions.items())),
+    )

@@ -1,0 +1,54 @@
+"""Readers: one module per format, each turning a file into raw blocks.
+
+A reader is chosen by the file's extension, then checked against its content:
+a ``.txt`` that is really a PDF or an HTML page goes to the right reader.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable
+
+from indexer.model import Block, ReportParseError
+
+Reader = Callable[[Path], "list[Block]"]
+
+READERS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+"""Extensions the indexer reads, and the reader module for each; other files are ignored."""
+
+
+def reader(name: str) -> Reader:
+    """The ``read`` function of a reader module, imported on first use (PDF support is heavy)."""
+    return importlib.import_module(f"{__name__}.{name}").read
+
+SUPPORTED_SUFFIXES = frozenset(READERS)
+
+
+def sniff(path: Path, head: bytes) -> Reader:
+    """The reader for ``path``: by extension, overridden by unmistakable content."""
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise ReportParseError(str(path), f"unsupported file type {suffix or '(none)'}")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%PDF-") or suffix == ".pdf":
+        # A .pdf without the header is not one; the PDF reader says so.
+        return reader("pdf")
+    if suffix in {".txt", ".text"} and stripped.startswith((b"<!doctype html", b"<html")):
+        return reader("html")
+    return reader(READERS[suffix])
+
+
+def read_blocks(path: Path) -> list[Block]:
+    """Read ``path`` with the reader its type and content call for."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    return sniff(path, head)(path)

@@ -1,0 +1,287 @@
+"""The one search API: used by the CLI, the JSON API and the web app alike.
+
+A :class:`SearchService` opens the live index generation once, keeps its
+searcher, facet arrays and result cache, and reopens them when a new
+generation is published. Every method returns plain data.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from indexer.search.citation import citation
+from indexer.search.highlight import MatchSpec
+from indexer.search.query import QueryError, parse
+from indexer.search.state import FILTER_FIELDS, SearchState as _State
+from indexer.store.generations import CURRENT_FILE, IndexMissingError, current_generation
+from indexer.store.schema import from_document
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_RESULT_WINDOW = 1000
+"""Results beyond this rank are not served: narrow the search instead of paging on."""
+CACHE_SIZE = 512
+MAX_FILTER_VALUES = 50
+"""Filter values in one request, over all filters: enough for any real selection, and a bound on a page's size."""
+
+
+def check_paging(page: int, per_page: int) -> None:
+    """Refuse a page outside the result window; the message says what to do instead."""
+    if not isinstance(page, int) or page < 1:
+        raise QueryError("page must be a whole number from 1.")
+    if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be from 1 to {MAX_PER_PAGE}.")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise QueryError(
+            f"Page {page} is too deep: only the first {MAX_RESULT_WINDOW} results can be paged through. "
+            "Narrow the search with a filter or more words."
+        )
+
+
+class SearchService:
+    """Searches one index directory; safe to share between threads.
+
+    Whoosh readers are not thread-safe (they seek and read shared file
+    objects), so all whoosh work happens under one lock; a retired
+    generation is closed under the same lock, never while a search reads it.
+    """
+
+    def __init__(self, index_dir: Path, *, cache_size: int = CACHE_SIZE) -> None:
+        self.index_dir = Path(index_dir)
+        self.cache_size = cache_size
+        self._lock = threading.Lock()
+        self._whoosh_lock = threading.RLock()
+        self._state: _State | None = None
+        self._pointer_stamp: tuple | None = None
+        self.refresh()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Reopen the index if a new generation was published; True if it changed."""
+        stamp = self._stamp()
+        if stamp == self._pointer_stamp and self._state is not None:
+            return False
+        with self._lock:
+            stamp = self._stamp()
+            if stamp == self._pointer_stamp and self._state is not None:
+                return False
+            generation = current_generation(self.index_dir)
+            if generation is None:
+                raise IndexMissingError(
+                    f"no index in {self.index_dir}: run `findings index CORPUS_DIR` first"
+                )
+            if self._state is not None and self._state.generation == generation:
+                self._pointer_stamp = stamp
+                return False
+            old = self._state
+            self._state = _State(generation, self.cache_size)
+            self._pointer_stamp = stamp
+        if old is not None:
+            with self._whoosh_lock:
+                old.close()
+        return True
+
+    def _stamp(self) -> tuple | None:
+        try:
+            info = (self.index_dir / CURRENT_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    @property
+    def state(self) -> "_State":
+        """The live generation's state, for single-threaded callers (tests, tools)."""
+        self.refresh()
+        assert self._state is not None
+        return self._state
+
+    @contextmanager
+    def _using(self) -> Iterator["_State"]:
+        """The live state, held for one piece of whoosh work."""
+        self.refresh()
+        with self._whoosh_lock:
+            assert self._state is not None
+            yield self._state
+
+    def close(self) -> None:
+        with self._whoosh_lock:
+            if self._state is not None:
+                self._state.close()
+                self._state = None
+
+    def __enter__(self) -> "SearchService":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        filters: dict[str, list[str]] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        group_by_report: bool = False,
+        base_url: str = "",
+    ) -> dict:
+        """Search and facet counts in the shared result shape; raises QueryError if refused."""
+        filters = _checked_filters(filters or {})
+        if sort not in SORTS:
+            raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
+        check_paging(page, per_page)
+        tree = parse(query)
+        with self._using() as state:
+            filters = state.resolve_filters(filters)
+            key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
+            cached = state.cache_get(key)
+            if cached is None:
+                cached = state.run(tree, query, filters, sort, page, per_page)
+                state.cache_put(key, cached)
+        result = dict(cached, query=query)
+        result["results"] = [dict(r, citation=citation(r, base_url + r["url"])) for r in cached["results"]]
+        if group_by_report:
+            result["groups"] = _group(result["results"])
+        return result
+
+    def resolve_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Filter values as stored ("devon" -> "Devon and Cornwall Police"); QueryError for one matching nothing."""
+        checked = _checked_filters(filters)
+        with self._using() as state:
+            return state.resolve_filters(checked)
+
+    def export(self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000, base_url: str = "") -> list[dict]:
+        """Every match up to ``cap``, each with its citation and permalink."""
+        filters = _checked_filters(filters or {})
+        if sort not in SORTS:
+            raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
+        tree = parse(query)
+        with self._using() as state:
+            records = state.ranked_records(tree, state.resolve_filters(filters), sort, cap)
+        return [dict(r, url=f"/p/{r['id']}", citation=citation(r, f"{base_url}/p/{r['id']}")) for r in records]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def report(self, report_id: str) -> dict | None:
+        """A report's manifest entry with its paragraphs in order, and linked responses."""
+        with self._using() as state:
+            reports = state.manifest["reports"]
+            entry = reports.get(report_id)
+            if entry is None:
+                return None
+            paragraphs = sorted(
+                (from_document(d) for d in state.searcher.documents(report_id=report_id)),
+                key=lambda r: r["paragraph_number"],
+            )
+        responses = [
+            {"report_id": rid, "title": other["title"], "published": other["published"]}
+            for rid, other in sorted(reports.items())
+            if other.get("responds_to") == report_id
+        ]
+        responds_to = entry.get("responds_to")
+        target = reports.get(responds_to) if responds_to else None
+        public = {k: v for k, v in entry.items() if k not in ("defined_acronyms", "responds_to_override")}
+        return dict(
+            public,
+            paragraphs=paragraphs,
+            responses=responses,
+            responds_to_report={"report_id": responds_to, "title": target["title"]} if target else None,
+        )
+
+    def paragraph(self, paragraph_id: str, *, base_url: str = "") -> dict | None:
+        """One paragraph record with its permalink and citation."""
+        with self._using() as state:
+            document = state.searcher.document(id=paragraph_id)
+        if document is None:
+            return None
+        record = from_document(document)
+        url = f"/p/{record['id']}"
+        return dict(record, url=url, citation=citation(record, base_url + url))
+
+    def reports(self) -> list[dict]:
+        """Every report's manifest entry, newest first."""
+        with self._using() as state:
+            entries = list(state.manifest["reports"].values())
+        return sorted(entries, key=lambda e: (e.get("published") or "", e["report_id"]), reverse=True)
+
+    def all_paragraphs(self) -> Iterator[dict]:
+        """Every paragraph record, by source file and reading order."""
+        with self._using() as state:
+            report_ids = [e["report_id"] for e in sorted(state.manifest["reports"].values(), key=lambda e: e["source_file"])]
+        for report_id in report_ids:
+            report = self.report(report_id)
+            if report is not None:
+                yield from report["paragraphs"]
+
+    def glossary(self) -> dict[str, dict]:
+        """Acronym -> {expansion, source}: the glossary file, then definitions in the corpus."""
+        with self._using() as state:
+            return state.glossary_entries
+
+    def match_spec(self, query: str) -> MatchSpec:
+        """What a query marks, for highlighting many paragraphs at once."""
+        try:
+            tree = parse(query)
+        except QueryError:
+            return MatchSpec()
+        with self._using() as state:
+            return state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
+
+    def stats(self) -> dict:
+        """What is in the corpus, for the home page."""
+        with self._using() as state:
+            reports = list(state.manifest["reports"].values())
+            dates = sorted(e["published"] for e in reports if e.get("published"))
+            every = state.facets.live
+            return {
+                "reports": len(reports),
+                "paragraphs": int(every.sum()),
+                "by_doc_type": state.count_field("doc_type", every),
+                "forces": state.count_field("forces", every),
+                "inspectorates": state.count_field("inspectorates", every),
+                "first_published": dates[0] if dates else None,
+                "last_published": dates[-1] if dates else None,
+                "generation": state.generation.name,
+                "built_at": state.manifest.get("built_at"),
+            }
+
+
+def check_filter_count(counts: dict[str, int]) -> None:
+    """Refuse more than MAX_FILTER_VALUES filter values, before any work is done on them."""
+    for name, count in counts.items():
+        if count > MAX_FILTER_VALUES:
+            raise QueryError(f"Too many values for filter '{name}' (the limit is {MAX_FILTER_VALUES}).")
+    if sum(counts.values()) > MAX_FILTER_VALUES:
+        raise QueryError(f"Too many filter values ({sum(counts.values())}); the limit is {MAX_FILTER_VALUES} in all.")
+
+
+def _checked_filters(filters: dict) -> dict[str, list[str]]:
+    checked = {}
+    for name, values in filters.items():
+        if name not in FILTER_FIELDS:
+            raise QueryError(f"Unknown filter '{name}'. Filters: {', '.join(FILTER_FIELDS)}.")
+        values = [values] if isinstance(values, str) else list(values)
+        values = [str(v).strip() for v in values if str(v).strip()]
+        if values:
+            checked[name] = values
+    check_filter_count({name: len(values) for name, values in checked.items()})
+    return checked
+
+
+def _group(results: list[dict]) -> list[dict]:
+    groups: OrderedDict[str, dict] = OrderedDict()
+    for result in results:
+        group = groups.setdefault(
+            result["report_id"], {"report_id": result["report_id"], "report_title": result["report_title"], "results": []}
+        )
+        group["results"].append(result)
+    return list(groups.values())
+

@@ -1,0 +1,366 @@
+"""Fast whoosh segments for full builds, written by worker processes fed whole reports.
+
+Whoosh's writer sends every posting through a pool of tuples that it sorts,
+spills to disk in pickled runs once ``limitmb`` is reached and merges back
+with ``heapq``; flushing then reads each posting's field length back from the
+segment's length column. At 100k paragraphs that made the write stage slower
+per paragraph the larger the corpus. :class:`BulkSegmentWriter` keeps each
+term's postings in compact arrays instead, sorts only the terms, and writes
+each posting block in one step, with the same bytes whoosh would write.
+
+:class:`ParallelBuild` runs one such writer per process; the indexing run
+hands it each report as soon as it is parsed, so parsing and writing share
+the cores for the whole build. Each process writes one segment; the parent
+writes the TOC that lists them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from array import array
+from typing import Callable, Iterable
+
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from indexer.store.analysis import index_counts, index_positions, pair_counts, word_counts
+
+FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
+"""Analysis fast paths by kind; see :func:`indexer.store.generations.fast_fields`."""
+
+_FREQUENCY_BYTES = [pack_uint(n) for n in range(256)]
+
+
+class BulkSegmentWriter(SegmentWriter):
+    """A segment writer for documents added in one go, with no merging.
+
+    ``fast_fields`` maps field names to a kind of :data:`FAST_KINDS`: those
+    fields are analysed by the cached fast path (which gives exactly the terms
+    and positions of the field's whoosh analyzer; the tests check it).
+    Other fields go through whoosh's own ``field.index``.
+    """
+
+    def __init__(self, ix, fast_fields: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self._fast = {}
+        for name, kind in (fast_fields or {}).items():
+            field = self.schema[name]
+            expected = Positions if kind == "positions" else Frequency
+            if type(field.format) is not expected or field.vector or field.separate_spelling():
+                raise ValueError(f"field {name!r} cannot take the {kind!r} fast path")
+            self._fast[name] = (kind, FAST_KINDS[kind], field.format)
+        # field -> term bytes -> [document numbers, weights, encoded values]
+        self._postings: dict[str, dict[bytes, list]] = {}
+        # field -> quantised length of each document (as whoosh reads it back when flushing)
+        self._lengths: dict[str, array] = {}
+        # (field, value) -> postings, for the short values a report's paragraphs share (its id, forces, year...)
+        self._item_cache: dict[tuple[str, object], list] = {}
+
+    def _items(self, fieldname: str, field, value) -> list[tuple[bytes, int, float, bytes]]:
+        """Whoosh's postings for a field without a fast path, cached for values seen before."""
+        if isinstance(value, (list, tuple)):
+            return list(field.index(value))
+        key = (fieldname, value)
+        items = self._item_cache.get(key)
+        if items is None:
+            if len(self._item_cache) >= 20_000:
+                self._item_cache.clear()
+            items = self._item_cache[key] = list(field.index(value))
+        return items
+
+    def _add_fast(self, terms: dict, fast, value: str, docnum: int, fieldboost: float) -> int:
+        """Add a fast-path field's postings (keyed by term text); returns the field's length."""
+        kind, analyse, fmt = fast
+        if not isinstance(value, str):
+            raise TypeError(f"fast-path fields take text, not {type(value).__name__}")
+        boost = fmt.field_boost
+        length = 0
+        if kind == "positions":
+            # (Each value its own bytes object: shared ones would pickle as memo references, a
+            # different file from whoosh's own writer's.)
+            encode = fmt.encode
+            for term, found in analyse(value).items():
+                count = len(found)
+                length += count
+                posting = terms.get(term)
+                if posting is None:
+                    posting = terms[term] = [array("I"), array("f"), []]
+                posting[0].append(docnum)
+                posting[1].append(float(count) * boost * fieldboost)
+                posting[2].append(encode(found))
+            return length
+        for term, count in analyse(value).items():
+            length += count
+            posting = terms.get(term)
+            if posting is None:
+                posting = terms[term] = [array("I"), array("f"), []]
+            posting[0].append(docnum)
+            posting[1].append(float(count) * boost * fieldboost)
+            posting[2].append(_FREQUENCY_BYTES[count] if count < 256 else pack_uint(count))
+        return length
+
+    def add_document(self, **fields) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                if field.vector or field.separate_spelling():
+                    raise ValueError(f"field {fieldname!r}: term vectors and spelling are not supported here")
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    terms = self._postings.get(fieldname)
+                    if terms is None:
+                        terms = self._postings[fieldname] = {}
+                    fast = self._fast.get(fieldname)
+                    if fast is not None:
+                        length = self._add_fast(terms, fast, value, docnum, fieldboost)
+                    else:
+                        for tbytes, freq, weight, vbytes in self._items(fieldname, field, value):
+                            length += freq
+                            posting = terms.get(tbytes)
+                            if posting is None:
+                                posting = terms[tbytes] = [array("I"), array("f"), []]
+                            posting[0].append(docnum)
+                            posting[1].append(weight * fieldboost)
+                            posting[2].append(vbytes)
+                    if not field.scorable:
+                        length = 0
+                    elif length:
+                        lengths = self._lengths.get(fieldname)
+                        if lengths is None:
+                            lengths = self._lengths[fieldname] = array("I")
+                        if len(lengths) <= docnum:
+                            lengths.extend([0] * (docnum + 1 - len(lengths)))
+                        lengths[docnum] = _quantised(length)
+                customval = fields.get("_stored_%s" % fieldname, value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_reader(self, reader) -> None:  # merging would go through whoosh's pool
+        raise NotImplementedError("BulkSegmentWriter writes new documents only")
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        if self.pool.current or self.pool.runs:
+            raise RuntimeError("postings were added to the whoosh pool behind BulkSegmentWriter's back")
+        fieldwriter = self.fieldwriter
+        for fieldname in sorted(self._postings):
+            terms = self._postings[fieldname]
+            lengths = self._lengths.get(fieldname)
+            fieldwriter.start_field(fieldname, self.schema[fieldname])
+            # Fast-path fields are keyed by text: code point order is UTF-8 byte order.
+            fast = fieldname in self._fast
+            for term in sorted(terms):
+                ids, weights, values = terms[term]
+                fieldwriter.start_term(term.encode("utf-8") if fast else term)
+                _write_postings(fieldwriter._postwriter, ids, weights, values, lengths)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+            del self._postings[fieldname]  # free memory as we go
+        fieldwriter.close()
+
+
+def _quantised(length: int) -> int:
+    """The field length whoosh reads back from the length column (0 for none)."""
+    code = length_to_byte(length)
+    return byte_to_length(code) if code else 0
+
+
+def _write_postings(postwriter, ids: array, weights: array, values: list, lengths: array | None) -> None:
+    """One term's postings, block by block, as ``add_posting`` one at a time would write them."""
+    limit = postwriter._blocklimit
+    total = len(ids)
+    for start in range(0, total, limit):
+        if start:
+            postwriter._write_block()
+        end = min(start + limit, total)
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
+        postwriter._ids = block_ids
+        postwriter._weights = block_weights
+        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._maxweight = max(0, max(block_weights))
+        if lengths is not None:
+            present = [lengths[d] for d in block_ids if d < len(lengths) and lengths[d]]
+            postwriter._minlength = min(present) if present else None
+            postwriter._maxlength = max(present) if present else 0
+
+
+class ParallelBuild:
+    """``procs`` processes, each writing one segment of a new index from the reports it is given.
+
+    Reports given to one process keep their order, so document numbers follow
+    it. :meth:`commit` lists the segments in process order.
+    """
+
+    def __init__(
+        self,
+        index,
+        procs: int,
+        documents: Callable[[object], Iterable[dict]],
+        fast_fields: dict[str, str],
+        limitmb: int = 128,
+    ) -> None:
+        self.procs = procs
+        # The parent's writer holds whoosh's write lock and writes the TOC.
+        self._writer = index.writer(limitmb=limitmb)
+        context = multiprocessing.get_context("fork")
+        self._queues = []
+        self._results = []
+        self._processes = []
+        for _ in range(procs):
+            queue = context.Queue()
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_segment_worker,
+                args=(index.storage, index.indexname, queue, sender, documents, fast_fields, limitmb),
+                daemon=True,
+            )
+            process.start()
+            sender.close()
+            self._queues.append(queue)
+            self._results.append(receiver)
+            self._processes.append(process)
+
+    def feed(self, worker: int) -> "_Feed":
+        """What hands reports to process ``worker``: ``store.add_reports(build.feed(i), reports)``."""
+        return _Feed(self._queues[worker])
+
+    def commit(self) -> None:
+        segments = []
+        try:
+            for queue in self._queues:
+                queue.put(None)
+            for receiver, process in zip(self._results, self._processes):
+                try:
+                    outcome = receiver.recv()
+                except EOFError:
+                    raise RuntimeError(f"index writer process died (exit code {process.exitcode})") from None
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                if outcome is not None:
+                    segments.append(outcome)
+            for process in self._processes:
+                process.join()
+        except BaseException:
+            self.cancel()
+            raise
+        writer = self._writer
+        writer._close_segment()
+        writer._commit_toc(writer.segments + segments)
+        writer._finish()
+        self._close_channels()
+
+    def cancel(self) -> None:
+        for process in self._processes:
+            if process.is_alive():
+                process.kill()
+            process.join(5)
+        self._close_channels()
+        if not self._writer.is_closed:
+            self._writer.cancel()
+
+    def _close_channels(self) -> None:
+        for queue in self._queues:
+            queue.cancel_join_thread()
+            queue.close()
+        for receiver in self._results:
+            receiver.close()
+
+
+class _Feed:
+    def __init__(self, queue) -> None:
+        self._queue = queue
+
+    def add_report(self, report) -> None:
+        """Queue ``report`` for the process (returns at once)."""
+        self._queue.put(report)
+
+
+def _segment_worker(storage, indexname, queue, sender, documents, fast_fields, limitmb) -> None:
+    try:
+        index = storage.open_index(indexname)
+        writer = BulkSegmentWriter(index, fast_fields=fast_fields, _lk=False, limitmb=limitmb)
+        while True:
+            report = queue.get()
+            if report is None:
+                break
+            for document in documents(report):
+                writer.add_document(**document)
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        sender.send(segment)
+    except BaseException as error:  # the parent re-raises it
+        try:
+            sender.send(RuntimeError(f"index writer process failed: {type(error).__name__}: {error}"))
+        except Exception:
+            pass
+        raise
+    finally:
+        sender.close()
+
+
+class ReportRouter:
+    """Which build process writes each file's report, and in which order to parse the files.
+
+    The files (in corpus order) are cut into ``procs`` runs of about equal
+    size; process *i* writes run *i* in order, so the index's document
+    numbers follow corpus order as in a one-process build. Parsing takes the
+    runs' files in turn, so every process has work from the start; a report
+    that arrives before its predecessors waits until they are parsed or fail.
+    """
+
+    def __init__(self, procs: int, files: list[tuple[str, int]], deliver: Callable[[int, object], None]) -> None:
+        self.deliver = deliver
+        total = sum(size for _, size in files) or 1
+        self.runs: list[list[str]] = [[] for _ in range(procs)]
+        done = 0
+        for name, size in files:
+            self.runs[min(procs - 1, done * procs // total)].append(name)
+            done += size
+        self._where = {name: (worker, rank) for worker, run in enumerate(self.runs) for rank, name in enumerate(run)}
+        self._next = [0] * procs
+        self._waiting: list[dict[int, object]] = [{} for _ in range(procs)]
+        longest = max((len(run) for run in self.runs), default=0)
+        self.order = [run[rank] for rank in range(longest) for run in self.runs if rank < len(run)]
+
+    def parsed(self, name: str, report) -> None:
+        self._arrived(name, report)
+
+    def failed(self, name: str) -> None:
+        self._arrived(name, None)
+
+    def _arrived(self, name: str, report) -> None:
+        worker, rank = self._where[name]
+        waiting = self._waiting[worker]
+        waiting[rank] = report
+        while self._next[worker] in waiting:
+            ready = waiting.pop(self._next[worker])
+            self._next[worker] += 1
+            if ready is not None:
+                self.deliver(worker, ready)
