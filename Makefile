@@ -11,7 +11,7 @@ PORT ?= 5000
 VNU_VERSION := 26.9.27
 VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test test-long bench index install clean tools
+.PHONY: run test test-long bench index install clean tools lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ run: $(STAMP)
 	-$(BIN)/findings index corpus --index-dir $(INDEX_DIR)
 	$(BIN)/findings serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
 
-test: $(STAMP) tools
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: $(STAMP) tools lint
 	$(BIN)/pytest
 
 test-long: $(STAMP)
