@@ -49,7 +49,8 @@ SECTIONS = (
 )
 ACRONYMS = ("VIST", "MASH", "CAMHS", "YOT", "CSE", "CCE", "RAG", "PEEL", "DASH", "MARAC", "IDVA", "PPN")
 SYLLABLES = ("ab", "an", "ar", "be", "ca", "co", "de", "di", "el", "en", "fo", "ga", "in", "is", "la", "le",
-             "ma", "mo", "ne", "ni", "or", "pa", "po", "ra", "re", "sa", "se", "ta", "ti", "to", "un", "ve")  # fmt: skip
+             "ma", "mo", "ne", "ni", "or", "pa", "po", "ra", "re", "sa", "se", "ta", "ti", "to",
+             "un", "ve")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class SyntheticCorpus:
 
 def source_paragraphs(corpus_dir: Path = SOURCE_CORPUS) -> list[str]:
     """The real paragraphs of the shipped corpus, via the indexer's own parser."""
-    texts = []
+    texts: list[str] = []
     for path in sorted(corpus_dir.iterdir()):
         if path.suffix in (".md", ".txt", ".html", ".pdf") and path.name.lower() != "readme.md":
             texts.extend(p.text for p in parse_report(path, corpus_dir).paragraphs)
@@ -150,7 +151,9 @@ def _toml(data: dict) -> str:
     return "".join(f"{key} = {value(v)}\n" for key, v in data.items())
 
 
-def write_report(folder: Path, number: int, maker: TextMaker, rng: random.Random, forces: list[str], paragraphs: int) -> Path:
+def write_report(
+    folder: Path, number: int, maker: TextMaker, rng: random.Random, forces: list[str], paragraphs: int
+) -> Path:
     meta = sidecar(rng, forces, number)
     path = folder / f"synthetic-{number:05d}.md"
     path.write_text(report_markdown(maker, meta["title"], paragraphs, rng), encoding="utf-8")
@@ -158,7 +161,9 @@ def write_report(folder: Path, number: int, maker: TextMaker, rng: random.Random
     return path
 
 
-def make_corpus(target: Path, paragraphs: int, *, seed: int = SEED, per_report: int = PARAGRAPHS_PER_REPORT) -> SyntheticCorpus:
+def make_corpus(
+    target: Path, paragraphs: int, *, seed: int = SEED, per_report: int = PARAGRAPHS_PER_REPORT
+) -> SyntheticCorpus:
     """Write a synthetic corpus of about ``paragraphs`` paragraphs into ``target`` (replaced)."""
     if target.exists():
         shutil.rmtree(target)

@@ -35,7 +35,8 @@ CREATE TABLE meta(
 );
 CREATE VIRTUAL TABLE fts USING fts5(text, section, content='docs', content_rowid='rowid', tokenize='porter unicode61');
 """ + "".join(
-    f"CREATE TABLE facet_{name}(doc INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (doc, value)) WITHOUT ROWID;\n"
+    f"CREATE TABLE facet_{name}(doc INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (doc, value))"
+    " WITHOUT ROWID;\n"
     for name in MULTI
 )
 INDEXES = (
@@ -51,7 +52,10 @@ def read_records(index: Path) -> list[dict]:
     from indexer.store.generations import current_generation, open_generation
     from indexer.store.schema import from_document
 
-    with open_generation(current_generation(index)).searcher() as searcher:
+    generation = current_generation(index)
+    if generation is None:
+        raise RuntimeError(f"no index has been built in {index}")
+    with open_generation(generation).searcher() as searcher:
         return [from_document(fields) for fields in searcher.all_stored_fields()]
 
 
@@ -183,7 +187,9 @@ class FtsSearcher:
         combos = db.execute(
             f"SELECT {columns}, count(*) FROM {source} WHERE {' AND '.join(clauses) or '1'} GROUP BY {columns}", params
         ).fetchall()
-        wanted = {SINGLE.index(name): set(self._ids(name, values)) for name, values in filters.items() if name in SINGLE}
+        wanted = {
+            SINGLE.index(name): set(self._ids(name, values)) for name, values in filters.items() if name in SINGLE
+        }
         total = sum(row[-1] for row in combos if all(row[i] in ok for i, ok in wanted.items()))
         facets = {}
         for position, name in enumerate(SINGLE):
@@ -197,7 +203,10 @@ class FtsSearcher:
         for name in FACETS:
             if name in SINGLE:
                 continue
-            source, doc = (f"matched m CROSS JOIN facet_{name} f ON f.doc = m.doc", "m.doc") if matched else (f"facet_{name} f", "f.doc")
+            if matched:
+                source, doc = f"matched m CROSS JOIN facet_{name} f ON f.doc = m.doc", "m.doc"
+            else:
+                source, doc = f"facet_{name} f", "f.doc"
             clauses, params = self._conditions(filters, doc, [other for other in filters if other != name])
             rows = db.execute(
                 f"SELECT f.value, count(*) FROM {source} WHERE {' AND '.join(clauses) or '1'} GROUP BY f.value", params
@@ -217,7 +226,8 @@ class FtsSearcher:
             clauses, params = self._conditions(filters, "t.rowid", list(filters))
             sql = (
                 f"SELECT {COLUMNS}, substr(d.text, 1, 440) FROM docs d WHERE d.rowid IN ("
-                f"SELECT t.rowid FROM meta t WHERE {' AND '.join(clauses) or '1'} ORDER BY t.published DESC, t.rowid LIMIT ?) "
+                f"SELECT t.rowid FROM meta t WHERE {' AND '.join(clauses) or '1'}"
+                " ORDER BY t.published DESC, t.rowid LIMIT ?) "
                 "ORDER BY d.published DESC, d.rowid"
             )
             rows = db.execute(sql, [*params, per_page]).fetchall()
@@ -230,7 +240,9 @@ def search(database: Path, rounds: int) -> dict:
     searcher = FtsSearcher(database)
     for query in QUERY_MIX:
         searcher.search(query.fts, query.filters)
-    latencies, by_label, totals = [], {}, []
+    latencies: list[float] = []
+    by_label: dict[str, list[float]] = {}
+    totals: list[int] = []
     for _ in range(rounds):
         for query in QUERY_MIX:
             started = time.perf_counter()
@@ -239,7 +251,12 @@ def search(database: Path, rounds: int) -> dict:
             latencies.append(elapsed)
             by_label.setdefault(query.label, []).append(elapsed)
             totals.append(result["total"])
-    return {"latencies_s": latencies, "by_label_s": by_label, "totals": totals[: len(QUERY_MIX)], "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {
+        "latencies_s": latencies,
+        "by_label_s": by_label,
+        "totals": totals[: len(QUERY_MIX)],
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
 
 
 def make_wsgi_app(database: Path):

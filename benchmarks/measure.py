@@ -37,7 +37,7 @@ def emit(result: dict) -> None:
     sys.stdout.flush()
 
 
-def run_worker(module: str, *args: str, timeout: float = 3600) -> dict:
+def run_worker(module: str, *args: object, timeout: float = 3600) -> dict:
     """Run ``python -m module args`` in a fresh process and return what it emitted."""
     started = time.perf_counter()
     completed = subprocess.run(
@@ -60,7 +60,7 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return 0.0
-    rank = max(1, -(-int(round(fraction * 1000)) * len(ordered) // 1000))
+    rank = max(1, -(-round(fraction * 1000) * len(ordered) // 1000))
     return ordered[min(rank, len(ordered)) - 1]
 
 

@@ -60,7 +60,9 @@ def search(index: Path, rounds: int) -> dict:
     service = SearchService(index, cache_size=0)
     for query in QUERY_MIX:  # warm-up
         service.search(query.text, filters=query.filters, per_page=20)
-    latencies, by_label, totals = [], {}, []
+    latencies: list[float] = []
+    by_label: dict[str, list[float]] = {}
+    totals: list[int] = []
     for _ in range(rounds):
         for query in QUERY_MIX:
             started = time.perf_counter()

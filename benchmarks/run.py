@@ -54,7 +54,9 @@ def machine() -> dict:
     }
 
 
-def bench_size(size: int, workdir: Path, *, rounds: int, http_requests: int, http_seconds: float, threads: int, log) -> dict:
+def bench_size(
+    size: int, workdir: Path, *, rounds: int, http_requests: int, http_seconds: float, threads: int, log
+) -> dict:
     corpus = workdir / f"corpus-{size}"
     index = workdir / f"index-{size}"
     database = workdir / f"fts5-{size}.db"
@@ -101,9 +103,13 @@ def bench_size(size: int, workdir: Path, *, rounds: int, http_requests: int, htt
         log(f"[{size}] HTTP (ours) skipped: {missing}")
     else:
         log(f"[{size}] HTTP (ours), {threads} client threads")
-        result["ours_http"] = measure("ours", str(index), threads=threads, max_requests=http_requests, max_seconds=http_seconds)
+        result["ours_http"] = measure(
+            "ours", str(index), threads=threads, max_requests=http_requests, max_seconds=http_seconds
+        )
     log(f"[{size}] HTTP (FTS5), {threads} client threads")
-    result["fts5_http"] = measure("fts5", str(database), threads=threads, max_requests=http_requests, max_seconds=http_seconds)
+    result["fts5_http"] = measure(
+        "fts5", str(database), threads=threads, max_requests=http_requests, max_seconds=http_seconds
+    )
 
     log(f"[{size}] incremental add of one {PARAGRAPHS_PER_REPORT}-paragraph report (ours)")
     extra = make_extra_report(corpus)
@@ -122,7 +128,9 @@ def ratios(result: dict) -> dict:
     out = {
         "search_p50": round(ours["p50_ms"] / fts["p50_ms"], 2),
         "search_p95": round(ours["p95_ms"] / fts["p95_ms"], 2),
-        "build_throughput": round(result["ours_build"]["paragraphs_per_s"] / result["fts5_build"]["paragraphs_per_s"], 3),
+        "build_throughput": round(
+            result["ours_build"]["paragraphs_per_s"] / result["fts5_build"]["paragraphs_per_s"], 3
+        ),
     }
     http = result.get("ours_http", {})
     if "p50_ms" in http and result["fts5_http"].get("p50_ms"):
@@ -137,7 +145,9 @@ def check_targets(result: dict) -> dict:
     checks = {
         "search_p50_le_1.0x_fts5": r["search_p50"] <= TARGETS["search_p50_ratio_max"],
         "search_p95_le_1.5x_fts5": r["search_p95"] <= TARGETS["search_p95_ratio_max"],
-        "build_ge_1500_paragraphs_per_s": result["ours_build"]["paragraphs_per_s"] >= TARGETS["build_paragraphs_per_s_min"],
+        "build_ge_1500_paragraphs_per_s": (
+            result["ours_build"]["paragraphs_per_s"] >= TARGETS["build_paragraphs_per_s_min"]
+        ),
         "incremental_le_2s": result["ours_incremental"]["wall_s"] <= TARGETS["incremental_s_max"],
         "cold_start_le_2s": result["ours_cold_start"]["process_wall_s"] <= TARGETS["cold_start_s_max"],
     }
@@ -158,28 +168,73 @@ def table(results: list[dict]) -> str:
                 values.append("n/a")
         rows.append((label, *values))
 
-    row("Full build, ours (parse + index)", lambda r: f"{r['ours_build']['paragraphs_per_s']:,.0f} par/s, {r['ours_build']['wall_s']:.1f} s, peak {r['ours_build']['peak_rss_mb']:.0f} MB")
-    row("  until the last file is parsed / after", lambda r: f"{r['ours_build']['parse_s']:.1f} s / {r['ours_build']['write_s']:.1f} s")
-    row("Full build, FTS5 (insert + index)", lambda r: f"{r['fts5_build']['paragraphs_per_s']:,.0f} par/s, {r['fts5_build']['wall_s']:.1f} s")
+    row(
+        "Full build, ours (parse + index)",
+        lambda r: f"{r['ours_build']['paragraphs_per_s']:,.0f} par/s, {r['ours_build']['wall_s']:.1f} s, "
+        f"peak {r['ours_build']['peak_rss_mb']:.0f} MB",
+    )
+    row(
+        "  until the last file is parsed / after",
+        lambda r: f"{r['ours_build']['parse_s']:.1f} s / {r['ours_build']['write_s']:.1f} s",
+    )
+    row(
+        "Full build, FTS5 (insert + index)",
+        lambda r: f"{r['fts5_build']['paragraphs_per_s']:,.0f} par/s, {r['fts5_build']['wall_s']:.1f} s",
+    )
     row("Incremental add, 1 report (ours)", lambda r: f"{r['ours_incremental']['wall_s']:.2f} s")
     row("Cold start to first search (ours)", lambda r: f"{r['ours_cold_start']['process_wall_s']:.2f} s")
-    row("Search page p50: ours / FTS5", lambda r: f"{r['ours_search']['p50_ms']:.1f} / {r['fts5_search']['p50_ms']:.1f} ms = {r['ratios']['search_p50']:.2f}x")
-    row("Search page p95: ours / FTS5", lambda r: f"{r['ours_search']['p95_ms']:.1f} / {r['fts5_search']['p95_ms']:.1f} ms = {r['ratios']['search_p95']:.2f}x")
-    row("Refused queries, slowest (ours)", lambda r: f"{r['ours_refused']['max_ms']:.2f} ms (max of {len(r['ours_refused']['by_kind'])} kinds x {r['ours_refused']['repeats']})")
-    row("HTTP req/s: ours / FTS5", lambda r: f"{r['ours_http']['requests_per_s']:.0f} / {r['fts5_http']['requests_per_s']:.0f}" if "requests_per_s" in r["ours_http"] else f"skipped / {r['fts5_http']['requests_per_s']:.0f}")
-    row("HTTP p95: ours / FTS5", lambda r: f"{r['ours_http']['p95_ms']:.0f} / {r['fts5_http']['p95_ms']:.0f} ms" if "p95_ms" in r["ours_http"] else f"skipped / {r['fts5_http']['p95_ms']:.0f} ms")
-    row("Server peak RSS: ours / FTS5", lambda r: f"{r['ours_http']['server_peak_rss_mb']:.0f} / {r['fts5_http']['server_peak_rss_mb']:.0f} MB" if "server_peak_rss_mb" in r["ours_http"] else f"skipped / {r['fts5_http']['server_peak_rss_mb']:.0f} MB")
+    row(
+        "Search page p50: ours / FTS5",
+        lambda r: f"{r['ours_search']['p50_ms']:.1f} / {r['fts5_search']['p50_ms']:.1f} ms "
+        f"= {r['ratios']['search_p50']:.2f}x",
+    )
+    row(
+        "Search page p95: ours / FTS5",
+        lambda r: f"{r['ours_search']['p95_ms']:.1f} / {r['fts5_search']['p95_ms']:.1f} ms "
+        f"= {r['ratios']['search_p95']:.2f}x",
+    )
+    row(
+        "Refused queries, slowest (ours)",
+        lambda r: f"{r['ours_refused']['max_ms']:.2f} ms "
+        f"(max of {len(r['ours_refused']['by_kind'])} kinds x {r['ours_refused']['repeats']})",
+    )
+    row(
+        "HTTP req/s: ours / FTS5",
+        lambda r: (
+            f"{r['ours_http']['requests_per_s']:.0f} / {r['fts5_http']['requests_per_s']:.0f}"
+            if "requests_per_s" in r["ours_http"]
+            else f"skipped / {r['fts5_http']['requests_per_s']:.0f}"
+        ),
+    )
+    row(
+        "HTTP p95: ours / FTS5",
+        lambda r: (
+            f"{r['ours_http']['p95_ms']:.0f} / {r['fts5_http']['p95_ms']:.0f} ms"
+            if "p95_ms" in r["ours_http"]
+            else f"skipped / {r['fts5_http']['p95_ms']:.0f} ms"
+        ),
+    )
+    row(
+        "Server peak RSS: ours / FTS5",
+        lambda r: (
+            f"{r['ours_http']['server_peak_rss_mb']:.0f} / {r['fts5_http']['server_peak_rss_mb']:.0f} MB"
+            if "server_peak_rss_mb" in r["ours_http"]
+            else f"skipped / {r['fts5_http']['server_peak_rss_mb']:.0f} MB"
+        ),
+    )
     row("Targets met", lambda r: ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
     widths = [max(len(str(row[i])) for row in rows if i < len(row)) for i in range(len(rows[0]))]
     lines = []
     for number, values in enumerate(rows):
         if values[0] == "Targets met":
             continue
-        lines.append("| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |")
+        # Every row has a label and one cell per result, as many as there are widths.
+        lines.append("| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths, strict=True)) + " |")
         if number == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in results:
-        lines.append(f"\nTargets at {r['paragraphs']:,}: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
+        met = ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in r["targets"].items())
+        lines.append(f"\nTargets at {r['paragraphs']:,}: " + met)
     return "\n".join(lines)
 
 
@@ -191,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-requests", type=int, default=400, help="most requests per HTTP run")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="longest HTTP run, in seconds")
     parser.add_argument("--threads", type=int, default=4, help="client threads (and server threads)")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go")
+    parser.add_argument(
+        "--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]

@@ -88,7 +88,12 @@ def load(port: int, paths: list[str], *, threads: int, max_requests: int, max_se
     for worker in workers:
         worker.join()
     wall = time.perf_counter() - started
-    return dict(summary_ms(latencies), requests_per_s=round(len(latencies) / wall, 1), errors=errors[:5], error_count=len(errors))
+    return dict(
+        summary_ms(latencies),
+        requests_per_s=round(len(latencies) / wall, 1),
+        errors=errors[:5],
+        error_count=len(errors),
+    )
 
 
 def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seconds: float) -> dict:
@@ -99,12 +104,14 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    stderr = server.stderr
+    assert stderr is not None  # a pipe: stderr=PIPE above
     try:
         try:
             wait_for_port(HOST, port)
         except TimeoutError:
             server.kill()
-            raise RuntimeError(f"{kind} server did not start:\n{server.stderr.read().decode()[-3000:]}") from None
+            raise RuntimeError(f"{kind} server did not start:\n{stderr.read().decode()[-3000:]}") from None
         prefix = "/api/search" if kind == "ours" else "/search"
         result = load(port, request_paths(prefix), threads=threads, max_requests=max_requests, max_seconds=max_seconds)
         current, peak = rss_mb(server.pid)
@@ -117,7 +124,7 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        server.stderr.close()
+        stderr.close()
 
 
 def serve_ours(index: str, port: int, threads: int) -> None:

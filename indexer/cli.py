@@ -32,7 +32,9 @@ def main() -> None:
 @click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus"))
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Re-parse every file instead of only the changed ones.")
-@click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another indexer is running.")
+@click.option(
+    "--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another indexer is running."
+)
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds one file may take to parse.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, timeout: float, quiet: bool) -> None:
@@ -107,7 +109,9 @@ FILTER_OPTIONS = (
 @click.option("--area", multiple=True, help="Only these local authority areas.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
+@click.option(
+    "--limit", "per_page", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result shape the API returns.")
 @click.option(
     "--base-url",
@@ -133,7 +137,9 @@ def search(
     filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
     with _service(index_dir) as service:
         try:
-            result = service.search(" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page, base_url=root)
+            result = service.search(
+                " ".join(query), filters=filters, sort=sort, page=page, per_page=per_page, base_url=root
+            )
         except QueryError as error:
             raise click.ClickException(str(error)) from None
     if as_json:

@@ -13,14 +13,14 @@ MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def _snippet(snippet_html: str, color: bool) -> str:
-    def bold(match: re.Match[str]) -> str:
-        text = html.unescape(match.group(1))
+    def bold(marked: str) -> str:
+        text = html.unescape(marked)
         return click.style(text, bold=True, fg="yellow") if color else f"[{text}]"
 
     parts = MARK_RE.split(snippet_html)
     out = []
     for index, part in enumerate(parts):
-        out.append(bold(re.match(r"(.*)", part, re.S)) if index % 2 else html.unescape(part))
+        out.append(bold(part) if index % 2 else html.unescape(part))
     return "".join(out)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store.indexing import index_corpus
 from indexer.search.service import SearchService
+from indexer.store.indexing import index_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -3,16 +3,19 @@
 Configuration is read once, when the app is made: the defaults below, then the
 instance folder's ``config.py`` (if there is one), then ``FINDINGS_*``
 environment variables (``FINDINGS_INDEX_DIR``, ``FINDINGS_EXPORT_CAP``,
-``FINDINGS_BASE_URL``...), then ``test_config``. With ``TESTING`` set in
-``test_config``, the instance file and environment are skipped.
+``FINDINGS_BASE_URL``...), then the ``index_dir`` argument (what ``findings serve
+--index-dir`` passes), then ``test_config``. With ``TESTING`` set in ``test_config``,
+the instance file and environment are skipped.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from webapp.serve import serve
 
@@ -40,8 +43,12 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
 ENV_PREFIX = "FINDINGS"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Make the app: configuration, the shared search service, blueprints, headers and error pages."""
+def create_app(test_config: dict[str, Any] | None = None, *, index_dir: str | Path | None = None) -> Flask:
+    """Make the app: configuration, the shared search service, blueprints, headers and error pages.
+
+    ``index_dir`` is the production override of INDEX_DIR (``serve()`` passes it); ``test_config``
+    is for tests.
+    """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(DEFAULTS)
     test_config = test_config or {}
@@ -49,18 +56,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Tests must not depend on whoever's instance folder or environment runs them.
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env(ENV_PREFIX)
+    if index_dir is not None:
+        app.config["INDEX_DIR"] = str(index_dir)
     app.config.from_mapping(test_config)
     _check_config(app)
-    app.json.sort_keys = False
+    # Flask's default provider, which has sort_keys (the JSONProvider base class does not declare it).
+    cast(DefaultJSONProvider, app.json).sort_keys = False
 
-    from webapp import api, errors, exports, feeds, reports, security, service, templating
-    from webapp import pages as search
+    from webapp import api, errors, exports, feeds, pages, reports, security, service, templating
 
     service.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    for module in (search, reports, api, exports, feeds):
+    for module in (pages, reports, api, exports, feeds):
         app.register_blueprint(module.bp)
     return app
 

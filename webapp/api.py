@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer.search.citation import citation
-
 from webapp.openapi import openapi_document
 from webapp.params import parse_args
 from webapp.reports import ID_RE

@@ -6,8 +6,8 @@ is a link that narrows the search to its value.
 
 from __future__ import annotations
 
-from webapp.sidebar import value_label
 from webapp.params import SearchParams
+from webapp.sidebar import value_label
 
 CHART_WIDTH = 320
 MAX_BARS = 10

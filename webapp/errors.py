@@ -7,7 +7,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from indexer.search.query import QueryError
 from indexer.store.generations import IndexMissingError
-
 from webapp.params import BadParams
 
 TITLES = {
@@ -84,8 +83,9 @@ def init_app(app: Flask) -> None:
         # Werkzeug's own descriptions are generic; ours say what to do next.
         message = MESSAGES.get(status) or error.description
         response = error_response(status, message)
-        if status == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        valid_methods = getattr(error, "valid_methods", None)
+        if status == 405 and valid_methods:
+            response.headers["Allow"] = ", ".join(valid_methods)
         return response
 
     @app.errorhandler(InternalServerError)

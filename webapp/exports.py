@@ -13,7 +13,6 @@ import io
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from indexer.ingest.pipeline import slugify
-
 from webapp.params import SearchParams, parse_args
 from webapp.service import base_url, get_service
 

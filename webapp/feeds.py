@@ -10,10 +10,9 @@ from flask import Blueprint, Response, current_app, request
 
 from indexer.search.citation import human_date
 from indexer.search.service import MAX_PER_PAGE
-
-from webapp.sidebar import FACET_TITLES, value_label
 from webapp.params import parse_args
 from webapp.service import base_url, get_service
+from webapp.sidebar import FACET_TITLES, value_label
 
 bp = Blueprint("feeds", __name__)
 
@@ -65,7 +64,7 @@ def atom():
 
 
 def _child(parent: ET.Element, name: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{name}", **attributes)
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{name}", attributes)
     element.text = _clean(text)
     return element
 
@@ -93,5 +92,5 @@ def _timestamp(value: str | None) -> str:
         return "1970-01-01T00:00:00Z"
     if "T" in value:
         return value
-    parts = value.split("-") + ["01", "01"]
+    parts = [*value.split("-"), "01", "01"]
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"

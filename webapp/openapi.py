@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from indexer.search.query import MAX_QUERY_CHARS
-from indexer.search.service import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from typing import Any
 
+from indexer.search.query import MAX_QUERY_CHARS
+from indexer.search.service import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
 from webapp.params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
-from indexer.search.service import MAX_FILTER_VALUES
 
 FILTER_DESCRIPTIONS = {
     "force": "Only paragraphs about this force, e.g. `Devon and Cornwall Police`.",
@@ -24,11 +24,13 @@ STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
 def _query_parameters(*, paging: bool) -> list[dict]:
-    parameters = [
+    parameters: list[dict[str, Any]] = [
         {
             "name": "q",
             "in": "query",
-            "description": "The query: words, \"phrases\", -exclusion, OR, parentheses, field:value, wildcard*. See /help.",
+            "description": (
+                "The query: words, \"phrases\", -exclusion, OR, parentheses, field:value, wildcard*. See /help."
+            ),
             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS, "pattern": TEXT_PATTERN},
         }
     ]
@@ -64,11 +66,19 @@ def _query_parameters(*, paging: bool) -> list[dict]:
 
 
 def _id_parameter(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+    }
 
 
 def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
 
 
 ERROR_400 = _json("Error", "The query or a parameter was refused; `error` says what to change.")
@@ -162,7 +172,11 @@ def _schemas() -> dict:
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "properties": {"acronym": {"type": "string"}, "expansion": {"type": "string"}, "source": {"type": "string"}},
+                    "properties": {
+                        "acronym": {"type": "string"},
+                        "expansion": {"type": "string"},
+                        "source": {"type": "string"},
+                    },
                 },
             },
             "notes": STRINGS,
@@ -221,7 +235,9 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
         "info": {
             "title": "Findings API",
             "version": "1.0.0",
-            "summary": "Search what inspectors said about police forces and their partners, and cite the exact paragraph.",
+            "summary": (
+                "Search what inspectors said about police forces and their partners, and cite the exact paragraph."
+            ),
             "description": "Read-only. Every search URL parameter is also accepted by the HTML page /search, so a "
             "search can be moved between the page, the API, the exports and the feed by changing the path.",
             "license": {"name": "MIT", "identifier": "MIT"},
@@ -260,7 +276,10 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "operationId": "exportJson",
                     "summary": f"Every match of a search (up to {export_cap}) as a JSON download",
                     "parameters": export_parameters,
-                    "responses": {"200": _json("Export", "The matches, best first (or by date when sorted)."), "400": ERROR_400},
+                    "responses": {
+                        "200": _json("Export", "The matches, best first (or by date when sorted)."),
+                        "400": ERROR_400,
+                    },
                 }
             },
             "/search.csv": {
@@ -273,7 +292,10 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "parameters": export_parameters,
                     "responses": {
                         "200": {"description": "The matches.", "content": {"text/csv": {"schema": {"type": "string"}}}},
-                        "400": {"description": "The query or a parameter was refused.", "content": {"text/html": {"schema": {"type": "string"}}}},
+                        "400": {
+                            "description": "The query or a parameter was refused.",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        },
                     },
                 }
             },
@@ -283,8 +305,14 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "summary": "An Atom feed of a search's newest matching paragraphs",
                     "parameters": export_parameters,
                     "responses": {
-                        "200": {"description": "The feed.", "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-                        "400": {"description": "The query or a parameter was refused.", "content": {"text/html": {"schema": {"type": "string"}}}},
+                        "200": {
+                            "description": "The feed.",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": {
+                            "description": "The query or a parameter was refused.",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        },
                     },
                 }
             },
@@ -292,7 +320,12 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
         },

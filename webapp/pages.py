@@ -4,25 +4,33 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.search.query import QueryError
 from indexer.search.service import MAX_RESULT_WINDOW
-
 from webapp.charts import force_chart, year_chart
-from webapp.sidebar import active_filters, facet_groups
 from webapp.params import BadParams, SearchParams, parse_args, salvage
 from webapp.service import get_service, run_search
+from webapp.sidebar import active_filters, facet_groups
 
 bp = Blueprint("search", __name__)
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
-EXAMPLE_SEARCHES = (
+EXAMPLE_SEARCHES: tuple[tuple[str, dict[str, Any], str], ...] = (
     ("VIST", {"q": "VIST"}, "an acronym, expanded to what it stands for"),
     ('"street triage"', {"q": '"street triage"'}, "an exact phrase"),
-    ("custody in Devon and Cornwall", {"q": "custody", "force": "Devon and Cornwall Police"}, "a word, narrowed to one force"),
-    ("areas for improvement about MASH", {"q": "MASH", "finding": "area_for_improvement"}, "a word, narrowed to one kind of finding"),
+    (
+        "custody in Devon and Cornwall",
+        {"q": "custody", "force": "Devon and Cornwall Police"},
+        "a word, narrowed to one force",
+    ),
+    (
+        "areas for improvement about MASH",
+        {"q": "MASH", "finding": "area_for_improvement"},
+        "a word, narrowed to one kind of finding",
+    ),
     ("criminalis*", {"q": "criminalis*"}, "every word starting criminalis-"),
 )
 PAGE_WINDOW = 2
@@ -43,7 +51,7 @@ def home():
         forces=_report_counts(reports, "forces", "force"),
         inspectorates=_report_counts(reports, "inspectorates", "inspectorate"),
         examples=[
-            {"label": label, "url": url_for("search.search", **args), "why": why} for label, args, why in EXAMPLE_SEARCHES
+            {"label": label, "url": _search_url(args), "why": why} for label, args, why in EXAMPLE_SEARCHES
         ],
     )
 
@@ -55,9 +63,13 @@ def _report_counts(reports: list[dict], field_name: str, param: str) -> list[dic
         values = report.get(field_name) or []
         counts.update([values] if isinstance(values, str) else values)
     return [
-        {"value": value, "count": count, "url": url_for("search.search", **{param: value})}
+        {"value": value, "count": count, "url": _search_url({param: value})}
         for value, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     ]
+
+
+def _search_url(args: dict[str, Any]) -> str:
+    return url_for("search.search", **args)
 
 
 @bp.get("/search")
@@ -117,7 +129,8 @@ def _pagination(params: SearchParams, result: dict) -> dict | None:
     if last_page <= 1:
         return None
     shown = {1, last_page, *range(params.page - PAGE_WINDOW, params.page + PAGE_WINDOW + 1)}
-    items, previous = [], 0
+    items: list[dict[str, Any]] = []
+    previous = 0
     for number in sorted(n for n in shown if 1 <= n <= last_page):
         if number - previous > 1:
             items.append({"ellipsis": True})

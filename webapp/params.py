@@ -7,8 +7,9 @@ parameters here, so a bookmarked or shared URL means the same everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
@@ -67,7 +68,7 @@ class SearchParams:
         return any(self.filters.values())
 
 
-    def toggled(self, field_name: str, value: str) -> "SearchParams":
+    def toggled(self, field_name: str, value: str) -> SearchParams:
         """This search with ``value`` added to or removed from a filter, back on page 1."""
         values = list(self.filters.get(field_name, ()))
         if value in values:
@@ -78,13 +79,13 @@ class SearchParams:
         filters[field_name] = tuple(values)
         return replace(self, filters=filters, page=1)
 
-    def with_filter(self, field_name: str, value: str) -> "SearchParams":
+    def with_filter(self, field_name: str, value: str) -> SearchParams:
         """This search with ``value`` as the only value of a filter (chart bars narrow, never widen)."""
         filters = dict(self.filters)
         filters[field_name] = (value,)
         return replace(self, filters=filters, page=1)
 
-    def cleared(self) -> "SearchParams":
+    def cleared(self) -> SearchParams:
         return replace(self, filters={}, page=1)
 
     def args(self, *, paging: bool = True) -> MultiDict:
@@ -107,7 +108,8 @@ class SearchParams:
     def url(self, endpoint: str = "search.search", *, paging: bool = True, **changes) -> str:
         """A relative URL of this search (with ``changes``) at ``endpoint``."""
         params = replace(self, **changes) if changes else self
-        return url_for(endpoint, **params.args(paging=paging).to_dict(flat=False))
+        values: dict[str, Any] = params.args(paging=paging).to_dict(flat=False)
+        return url_for(endpoint, **values)
 
 
 def parse_args(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:

@@ -6,10 +6,9 @@ import re
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from indexer.ingest.pipeline import slugify
 from indexer.search.citation import citation
 from indexer.search.highlight import find_matches
-from indexer.ingest.pipeline import slugify
-
 from webapp.params import check_text
 from webapp.service import base_url, get_service
 

@@ -50,11 +50,10 @@ def create_server(app: Any, *, host: str = "127.0.0.1", port: int = 5000, thread
 def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, threads: int = DEFAULT_THREADS) -> None:
     """Serve the index in ``index_dir`` on ``host:port`` until interrupted."""
     from indexer.store.generations import IndexMissingError
-
     from webapp import create_app
     from webapp.service import get_service
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    app = create_app(index_dir=index_dir)
     trusted = app.config["TRUSTED_HOSTS"]
     if trusted is not None and host not in WILDCARD_HOSTS and host not in trusted:
         # Serving on a named address: answer requests that name it.
@@ -63,7 +62,9 @@ def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, t
         # Open the index before taking requests, so a missing index is reported here, not as 503s.
         get_service(app)
     except IndexMissingError:
-        raise SystemExit(f"No search index in {index_dir}. Build it first: findings index corpus --index-dir {index_dir}")
+        raise SystemExit(
+            f"No search index in {index_dir}. Build it first: findings index corpus --index-dir {index_dir}"
+        ) from None
     logging.getLogger("waitress").setLevel(logging.INFO)
     server = create_server(app, host=host, port=port, threads=threads)
     print(f"Findings: serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)

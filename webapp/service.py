@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 from flask import Flask, current_app, request
+from werkzeug.local import LocalProxy
 
 from indexer.search.service import SearchService
 from indexer.store.generations import resolve_index_dir
@@ -20,7 +22,8 @@ def init_app(app: Flask) -> None:
 
 def get_service(app: Flask | None = None) -> SearchService:
     """The app's search service; raises IndexMissingError until an index is built."""
-    app = app or current_app._get_current_object()
+    # current_app is a werkzeug LocalProxy (Flask types it as Flask): unwrap it to the app itself.
+    app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     slot = app.extensions[EXTENSION]
     service = slot["service"]
     if service is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from indexer.search.citation import DOC_TYPE_LABELS, FINDING_LABELS, SECTION_LABELS
-
 from webapp.params import SearchParams
 
 FACET_TITLES = {

@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_finding_label, "finding_label")
     app.add_template_filter(_plural, "plural")
     app.add_template_filter(_safe_snippet, "snippet")
-    app.add_template_global(FINDING_TAG_CLASSES, "FINDING_TAG_CLASSES")
+    app.jinja_env.globals["FINDING_TAG_CLASSES"] = FINDING_TAG_CLASSES
 
 
 def _doc_type_label(value: str | None) -> str:

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from indexer.model import Block, Footnote
 from indexer.ingest.structure import section_type_of
+from indexer.model import Block, Footnote
 
 # Web chrome that scraped pages carry as text. Patterns from the cookie banners,
 # skip links and share bars of GOV.UK-style and PCC office sites.
@@ -51,9 +51,15 @@ SIGNATURE_ROLE_RE = re.compile(
 )
 
 TERMINAL_PUNCTUATION = ".!?:;\"'”’)]"
-CONNECTOR_WORDS = frozenset("a an and the of to in for with or on by as at from that which their its".split())
+CONNECTOR_WORDS = frozenset(
+    ["a", "an", "and", "the", "of", "to", "in", "for", "with", "or", "on", "by", "as", "at", "from", "that", "which",
+     "their", "its"]
+)
 
-QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+     "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+)
 INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACE_RE = re.compile(r"[ \t]+")
 

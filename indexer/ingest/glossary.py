@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
 
 DEFINITION_RE = re.compile(r"\((?P<acronym>[A-Z][A-Za-z&]{1,9})\)")
 # Small words an acronym may skip or use ("skills training on risk management (STORM)").
-SKIPPABLE_WORDS = frozenset("and of the for on in to &".split())
+SKIPPABLE_WORDS = frozenset(["and", "of", "the", "for", "on", "in", "to", "&"])
 WORDS_BEFORE = 12
 
 
@@ -71,7 +71,7 @@ def _match_initials(words: list[str], letters: str) -> list[str] | None:
 def _spells(words: list[str], letters: str) -> bool:
     """Whether the words' initials (hyphen parts and capitals count) spell ``letters``."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def walk(word_index: int, letter_index: int) -> bool:
         if word_index == len(words):
             return letter_index == len(letters)

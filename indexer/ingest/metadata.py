@@ -14,9 +14,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.model import DOC_TYPES, ReportMeta, ReportParseError
 from indexer.ingest.structure import MONTHS, Structure
 from indexer.ingest.termmatch import TermMatcher
+from indexer.model import DOC_TYPES, ReportMeta, ReportParseError
 
 DATA_DIR = Path(__file__).with_name("data")
 SIDECAR_SUFFIX = ".meta.toml"
@@ -30,7 +30,9 @@ PUBLISHED_IN_RE = re.compile(rf"\bpublished\s+in\s+{MONTH_YEAR}", re.I)
 DATE_RE = re.compile(DAY_MONTH_YEAR, re.I)
 TITLE_MONTH_RE = re.compile(rf"\(\s*{MONTH_YEAR}\s*\)", re.I)
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.I)
-FULL_REPORT_RE = re.compile(r"full report (?:can be (?:viewed|read|found)|is available)|read the (?:full )?report", re.I)
+FULL_REPORT_RE = re.compile(
+    r"full report (?:can be (?:viewed|read|found)|is available)|read the (?:full )?report", re.I
+)
 RESPONSE_MARKERS_RE = re.compile(r"^response from:?\s.*(commissioner|opcc|mayor)", re.I | re.M)
 TITLE_PREFIX_RE = re.compile(r"^(?:[A-Z][A-Za-z ]{1,20}):\s+(?=[A-Z])")
 # "Police and Crime Commissioner, Devon, Cornwall and the Isles of Scilly", "OPCC for Kent",
@@ -76,7 +78,9 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
             return tomllib.load(handle)
 
     inspectorate_data, force_data, area_data = load("inspectorates.toml"), load("forces.toml"), load("areas.toml")
-    inspectorate_terms = [(alias, entry["name"]) for entry in inspectorate_data["inspectorate"] for alias in entry["aliases"]]
+    inspectorate_terms = [
+        (alias, entry["name"]) for entry in inspectorate_data["inspectorate"] for alias in entry["aliases"]
+    ]
     joint = inspectorate_data["joint"]
     joint_label = "\0joint"
     inspectorate_terms += [(pattern, joint_label) for pattern in joint["patterns"]]
@@ -96,7 +100,8 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
             area_names[name.lower()] = (entry["name"], entry["force"])
     # Place names are proper nouns: matching case-sensitively keeps "Reading" the town
     # apart from "reading" the verb in most sentences.
-    areas = re.compile(rf"(?<![\w-])(?:{_alternation(list({n for a in area_data['area'] for n in [a['name'], *a.get('aliases', [])]}))})(?![\w-])")
+    area_spellings = list({n for a in area_data["area"] for n in [a["name"], *a.get("aliases", [])]})
+    areas = re.compile(rf"(?<![\w-])(?:{_alternation(area_spellings)})(?![\w-])")
     return Gazetteer(
         inspectorates=TermMatcher(inspectorate_terms),
         inspectorate_order=tuple(entry["name"] for entry in inspectorate_data["inspectorate"]),
@@ -116,7 +121,9 @@ def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) 
     title = structure.title or fallback_title
     body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
     section_types = {section_type for _, section_type in structure.headings}
-    is_response = bool(section_types & {"pcc_response", "chief_constable_response"} or RESPONSE_MARKERS_RE.search(full_text))
+    is_response = bool(
+        section_types & {"pcc_response", "chief_constable_response"} or RESPONSE_MARKERS_RE.search(full_text)
+    )
     doc_type = "pcc_response" if is_response else "inspection_report"
     areas = _areas(title, structure, gazetteer)
     return ReportMeta(

@@ -12,10 +12,10 @@ from pathlib import Path
 from indexer.ingest.clean import clean_blocks
 from indexer.ingest.glossary import find_definitions
 from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
-from indexer.model import Paragraph, Report, ReportParseError
 from indexer.ingest.readers import read_blocks
 from indexer.ingest.structure import split_sections
 from indexer.ingest.themes import tag_themes
+from indexer.model import Paragraph, Report, ReportParseError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused: no published report comes near it."""
@@ -111,7 +111,7 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
                 is_bullet=draft.is_bullet,
             )
         )
-    definitions = {}
+    definitions: dict[str, str] = {}
     for paragraph in paragraphs:
         for acronym, expansion in find_definitions(paragraph.text):
             definitions.setdefault(acronym, expansion)

@@ -27,12 +27,17 @@ SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         (r"^next steps?$|^what happens next$", "next_steps", None),
         (r"^chief constable'?s'? (response|comments)", "chief_constable_response", None),
         (
-            r"(police,? (and )?crime (and fire )?commissioner'?s'?|pcc'?s'?|commissioner'?s'?|mayor'?s'?) (response|comments)"
+            r"(police,? (and )?crime (and fire )?commissioner'?s'?|pcc'?s'?|commissioner'?s'?|mayor'?s'?)"
+            r" (response|comments)"
             r"|^response from:? .*(police and crime commissioner|opcc|commissioner|mayor)",
             "pcc_response",
             None,
         ),
-        (r"^(summary|overview|executive summary|introduction|background|about this (report|inspection))$", "summary", None),
+        (
+            r"^(summary|overview|executive summary|introduction|background|about this (report|inspection))$",
+            "summary",
+            None,
+        ),
     )
 )
 FINDING_SECTIONS = {"key_strengths", "areas_for_improvement", "key_findings", "recommendations"}
@@ -109,7 +114,9 @@ def split_sections(blocks: list[Block]) -> Structure:
             headings.append((section, section_type))
             introduced = None
             continue
-        if block.kind == "heading" or (_heading_shaped(block) and (title is None or _introduces_list(block, following))):
+        if block.kind == "heading" or (
+            _heading_shaped(block) and (title is None or _introduces_list(block, following))
+        ):
             if title is None and not paragraphs and (block.level in (0, 1)):
                 title = block.text
                 continue
@@ -184,7 +191,7 @@ def _strip_letter_chrome(blocks: list[Block]) -> tuple[list[Block], str | None]:
                     letter_date = earlier.text.strip()
             blocks = blocks[index + 1 :]
             break
-    kept = []
+    kept: list[Block] = []
     for block in blocks:
         if VALEDICTION_RE.match(block.text):
             break

@@ -13,7 +13,7 @@ any ending of its last word. A term written in capitals (an acronym such as
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 WORD_RE = re.compile(r"\w+")
 
@@ -60,7 +60,11 @@ class TermMatcher:
             for words_wild, label in self._wild.get(word, ()):
                 size = len(words_wild)
                 candidate = lowered[index : index + size]
-                if len(candidate) == size and tuple(candidate[:-1]) == words_wild[:-1] and candidate[-1].startswith(words_wild[-1]):
+                if (
+                    len(candidate) == size
+                    and tuple(candidate[:-1]) == words_wild[:-1]
+                    and candidate[-1].startswith(words_wild[-1])
+                ):
                     found.add(label)
             if self._prefix_tuple and word.startswith(self._prefix_tuple):
                 for prefix, labels in self._prefixes.items():

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from whoosh import query as wq
 
-from indexer.store.analysis import analyze, pair_term
 from indexer.ingest.glossary import acronym_key
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import And, Field, Not, Or, Phrase, QueryError, Word
+from indexer.store.analysis import analyze, pair_term
 
 SECTION_BOOST = 0.5
 """A word in the heading a paragraph sits under counts half as much as one in the text."""
@@ -57,7 +58,7 @@ class Compiler:
         compiled = Compiled(wq.Every())
         if tree is None:
             return compiled
-        filters = []
+        filters: list[wq.Query] = []
         compiled.query = self._node(tree, compiled, filters, top=True)
         compiled.filters = filters
         return compiled
@@ -91,8 +92,8 @@ class Compiler:
                     return wq.Every()
             children = self._merge_expansions(children)
             parts = [self._node(child, compiled, []) for child in children]
-            positives = [p for p, c in zip(parts, children) if not isinstance(c, Not)]
-            negatives = [p for p, c in zip(parts, children) if isinstance(c, Not)]
+            positives = [p for p, c in zip(parts, children, strict=True) if not isinstance(c, Not)]
+            negatives = [p for p, c in zip(parts, children, strict=True) if isinstance(c, Not)]
             plain = all(isinstance(c, (Word, Phrase)) for c in children if not isinstance(c, Not))
             if not positives:
                 positive: wq.Query = wq.Every()
@@ -112,8 +113,8 @@ class Compiler:
         out, index = [], 0
         while index < len(children):
             for size in range(min(8, len(children) - index), 1, -1):
-                span = words[index : index + size]
-                if None not in span and tuple(_phrase_terms(" ".join(span))) in self.expansions:
+                span = [word for word in words[index : index + size] if word is not None]
+                if len(span) == size and tuple(_phrase_terms(" ".join(span))) in self.expansions:
                     out.append(Phrase(tuple(span), " ".join(span)))
                     index += size
                     break
@@ -233,7 +234,7 @@ class Compiler:
         """
         if len(terms) == 1:
             return wq.Term("text", terms[0])
-        pairs = list(dict.fromkeys(pair_term(left, right) for left, right in zip(terms, terms[1:])))
+        pairs = list(dict.fromkeys(pair_term(left, right) for left, right in pairwise(terms)))
         if len(terms) == 2:
             return wq.Term("pairs", pairs[0])
         return wq.And([*(wq.Term("pairs", pair) for pair in pairs), wq.Phrase("text", terms)])

@@ -9,6 +9,7 @@ the documents it matched.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -43,7 +44,7 @@ def posting_ids(reader, field: str, text) -> np.ndarray:
     return np.concatenate(blocks)
 
 
-def leaf_readers(reader) -> list[tuple[object, int]]:
+def leaf_readers(reader) -> list[tuple[Any, int]]:
     """(segment reader, first document number) pairs of an index reader."""
     return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
 
@@ -78,7 +79,7 @@ class FieldValues:
 class FacetTable:
     """Value arrays for every facet field of an index reader."""
 
-    def __init__(self, reader, fields: tuple[str, ...] = FACET_FIELDS + ("areas", "report_id")) -> None:
+    def __init__(self, reader, fields: tuple[str, ...] = (*FACET_FIELDS, "areas", "report_id")) -> None:
         self.size = reader.doc_count_all()
         leaves = leaf_readers(reader)
         self.fields: dict[str, FieldValues] = {}
@@ -101,7 +102,8 @@ class FacetTable:
             for docnum in leaf.deleted_docs_set:
                 self.live[base + docnum] = False
         # Deleted documents' postings are still on disk: keep them out of every count.
-        for values in self.fields.values():
-            keep = self.live[values.documents]
+        for field_values in self.fields.values():
+            keep = self.live[field_values.documents]
             if not keep.all():
-                values.documents, values.value_ids = values.documents[keep], values.value_ids[keep]
+                field_values.documents = field_values.documents[keep]
+                field_values.value_ids = field_values.value_ids[keep]

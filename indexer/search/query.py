@@ -157,7 +157,7 @@ def _parse_and(tokens, index, depth):
 
 
 def _parse_unary(tokens, index, depth):
-    kind, value = tokens[index]
+    kind = tokens[index][0]
     if kind == "minus":
         if index + 1 >= len(tokens):
             raise _SyntaxProblem

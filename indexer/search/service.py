@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from indexer.search.citation import citation
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
-from indexer.search.state import FILTER_FIELDS, SearchState as _State
+from indexer.search.state import FILTER_FIELDS
+from indexer.search.state import SearchState as _State
 from indexer.store.generations import CURRENT_FILE, IndexMissingError, current_generation
 from indexer.store.schema import from_document
 
@@ -94,14 +95,14 @@ class SearchService:
         return (info.st_ino, info.st_mtime_ns, info.st_size)
 
     @property
-    def state(self) -> "_State":
+    def state(self) -> _State:
         """The live generation's state, for single-threaded callers (tests, tools)."""
         self.refresh()
         assert self._state is not None
         return self._state
 
     @contextmanager
-    def _using(self) -> Iterator["_State"]:
+    def _using(self) -> Iterator[_State]:
         """The live state, held for one piece of whoosh work."""
         self.refresh()
         with self._whoosh_lock:
@@ -114,7 +115,7 @@ class SearchService:
                 self._state.close()
                 self._state = None
 
-    def __enter__(self) -> "SearchService":
+    def __enter__(self) -> SearchService:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -141,7 +142,8 @@ class SearchService:
         tree = parse(query)
         with self._using() as state:
             filters = state.resolve_filters(filters)
-            key = (query.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), sort, page, per_page)
+            filter_key = tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items()))
+            key = (query.strip(), filter_key, sort, page, per_page)
             cached = state.cache_get(key)
             if cached is None:
                 cached = state.run(tree, query, filters, sort, page, per_page)
@@ -158,7 +160,9 @@ class SearchService:
         with self._using() as state:
             return state.resolve_filters(checked)
 
-    def export(self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000, base_url: str = "") -> list[dict]:
+    def export(
+        self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000, base_url: str = ""
+    ) -> list[dict]:
         """Every match up to ``cap``, each with its citation and permalink."""
         filters = _checked_filters(filters or {})
         if sort not in SORTS:
@@ -215,7 +219,8 @@ class SearchService:
     def all_paragraphs(self) -> Iterator[dict]:
         """Every paragraph record, by source file and reading order."""
         with self._using() as state:
-            report_ids = [e["report_id"] for e in sorted(state.manifest["reports"].values(), key=lambda e: e["source_file"])]
+            entries = sorted(state.manifest["reports"].values(), key=lambda e: e["source_file"])
+            report_ids = [e["report_id"] for e in entries]
         for report_id in report_ids:
             report = self.report(report_id)
             if report is not None:
@@ -280,7 +285,8 @@ def _group(results: list[dict]) -> list[dict]:
     groups: OrderedDict[str, dict] = OrderedDict()
     for result in results:
         group = groups.setdefault(
-            result["report_id"], {"report_id": result["report_id"], "report_title": result["report_title"], "results": []}
+            result["report_id"],
+            {"report_id": result["report_id"], "report_title": result["report_title"], "results": []},
         )
         group["results"].append(result)
     return list(groups.values())

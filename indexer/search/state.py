@@ -18,17 +18,17 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
-from indexer.store.analysis import terms
+from indexer.ingest.glossary import acronym_key, load_glossary
+from indexer.ingest.metadata import load_gazetteer
 from indexer.search.compile import Compiler
 from indexer.search.facets import FacetTable, leaf_readers, posting_ids
-from indexer.ingest.glossary import acronym_key, load_glossary
 from indexer.search.highlight import find_matches
-from indexer.ingest.metadata import load_gazetteer
 from indexer.search.query import QueryError, plain_words, replace_words
+from indexer.store.analysis import terms
 from indexer.store.generations import open_generation, read_manifest
 from indexer.store.schema import FACET_FIELDS, from_document
 
-FILTER_FIELDS = FACET_FIELDS + ("areas", "report_id")
+FILTER_FIELDS = (*FACET_FIELDS, "areas", "report_id")
 SUGGEST_MIN_CHARS = 4
 
 
@@ -110,7 +110,9 @@ class SearchState:
         compiled = self.compiler.compile(tree)
         base_mask = self._mask(compiled)
         suggestion, corrected = self._suggest(tree, query_text), False
-        filter_masks = {name: self.facets.fields[name].mask_for(values, self.facets.size) for name, values in filters.items()}
+        filter_masks = {
+            name: self.facets.fields[name].mask_for(values, self.facets.size) for name, values in filters.items()
+        }
         result_mask = base_mask.copy()
         for mask in filter_masks.values():
             result_mask &= mask
@@ -142,7 +144,13 @@ class SearchState:
             record = from_document(self.searcher.stored_fields(docnum))
             highlight = find_matches(record["text"], spec)
             results.append(
-                dict(record, snippet=highlight.snippet(), matched=highlight.matched, score=score, url=f"/p/{record['id']}")
+                dict(
+                    record,
+                    snippet=highlight.snippet(),
+                    matched=highlight.matched,
+                    score=score,
+                    url=f"/p/{record['id']}",
+                )
             )
         return {
             "query": query_text,
@@ -382,7 +390,9 @@ def _years_in(value: str, known: list[str]) -> list[str]:
     """Known years a year filter value stands for: one year, or a range such as 2019..2021."""
     match = re.fullmatch(r"\s*(\d{4})\s*(?:(?:\.\.|-|to)\s*(\d{4})\s*)?", value)
     if not match:
-        raise QueryError(f"Year '{_shown(value)}' is not a year. Use a year such as 2020, or a range such as 2019..2021.")
+        raise QueryError(
+            f"Year '{_shown(value)}' is not a year. Use a year such as 2020, or a range such as 2019..2021."
+        )
     start, end = sorted((match.group(1), match.group(2) or match.group(1)))
     return [year for year in known if start <= year <= end]
 

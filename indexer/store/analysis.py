@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.analysis import Token
+from whoosh.analysis import Composable, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 from whoosh.lang.porter2 import stem
 
 TOKEN_PATTERN = r"\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*"
 
 # Words left out of the index; phrases still match across them.
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was were will with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on",
+     "or", "that", "the", "this", "to", "was", "were", "will", "with"]
 )
 
 # British -> American endings, applied to both index and query so either spelling
@@ -176,7 +176,7 @@ def _token_terms(raw: str):
     entry = None
     if outs:
         taken = max(offset for offset, _ in outs) + 1
-        groups = [[] for _ in range(taken)]
+        groups: list[list[str]] = [[] for _ in range(taken)]
         for offset, term in outs:
             if term not in groups[offset]:
                 groups[offset].append(term)

@@ -16,9 +16,11 @@ writes the TOC that lists them.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from array import array
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -26,6 +28,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.store.analysis import index_counts, index_positions, pair_counts, word_counts
+
+if TYPE_CHECKING:
+    from indexer.model import Report
 
 FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
 """Analysis fast paths by kind; see :func:`indexer.store.generations.fast_fields`."""
@@ -51,8 +56,10 @@ class BulkSegmentWriter(SegmentWriter):
             if type(field.format) is not expected or field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r} cannot take the {kind!r} fast path")
             self._fast[name] = (kind, FAST_KINDS[kind], field.format)
-        # field -> term bytes -> [document numbers, weights, encoded values]
+        # field -> term bytes -> [document numbers, weights, encoded values], for fields whoosh analyses
         self._postings: dict[str, dict[bytes, list]] = {}
+        # field -> term text -> the same, for fast-path fields (encoded to UTF-8 when the segment is written)
+        self._text_postings: dict[str, dict[str, list]] = {}
         # field -> quantised length of each document (as whoosh reads it back when flushing)
         self._lengths: dict[str, array] = {}
         # (field, value) -> postings, for the short values a report's paragraphs share (its id, forces, year...)
@@ -70,7 +77,7 @@ class BulkSegmentWriter(SegmentWriter):
             items = self._item_cache[key] = list(field.index(value))
         return items
 
-    def _add_fast(self, terms: dict, fast, value: str, docnum: int, fieldboost: float) -> int:
+    def _add_fast(self, terms: dict[str, list], fast, value: str, docnum: int, fieldboost: float) -> int:
         """Add a fast-path field's postings (keyed by term text); returns the field's length."""
         kind, analyse, fmt = fast
         if not isinstance(value, str):
@@ -122,13 +129,16 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    terms = self._postings.get(fieldname)
-                    if terms is None:
-                        terms = self._postings[fieldname] = {}
                     fast = self._fast.get(fieldname)
                     if fast is not None:
-                        length = self._add_fast(terms, fast, value, docnum, fieldboost)
+                        text_terms = self._text_postings.get(fieldname)
+                        if text_terms is None:
+                            text_terms = self._text_postings[fieldname] = {}
+                        length = self._add_fast(text_terms, fast, value, docnum, fieldboost)
                     else:
+                        terms = self._postings.get(fieldname)
+                        if terms is None:
+                            terms = self._postings[fieldname] = {}
                         for tbytes, freq, weight, vbytes in self._items(fieldname, field, value):
                             length += freq
                             posting = terms.get(tbytes)
@@ -146,7 +156,7 @@ class BulkSegmentWriter(SegmentWriter):
                         if len(lengths) <= docnum:
                             lengths.extend([0] * (docnum + 1 - len(lengths)))
                         lengths[docnum] = _quantised(length)
-                customval = fields.get("_stored_%s" % fieldname, value)
+                customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
                 column = field.column_type
                 if column and customval is not None:
@@ -166,19 +176,23 @@ class BulkSegmentWriter(SegmentWriter):
         if self.pool.current or self.pool.runs:
             raise RuntimeError("postings were added to the whoosh pool behind BulkSegmentWriter's back")
         fieldwriter = self.fieldwriter
-        for fieldname in sorted(self._postings):
-            terms = self._postings[fieldname]
+        # A field is in exactly one of the two tables, by whether it takes the fast path.
+        for fieldname in sorted(self._postings.keys() | self._text_postings.keys()):
             lengths = self._lengths.get(fieldname)
             fieldwriter.start_field(fieldname, self.schema[fieldname])
-            # Fast-path fields are keyed by text: code point order is UTF-8 byte order.
-            fast = fieldname in self._fast
-            for term in sorted(terms):
-                ids, weights, values = terms[term]
-                fieldwriter.start_term(term.encode("utf-8") if fast else term)
+            postings: Iterable[tuple[bytes, list]]
+            if fieldname in self._text_postings:
+                # Fast-path fields are keyed by text: code point order is UTF-8 byte order.
+                text_terms = self._text_postings.pop(fieldname)  # free memory as we go
+                postings = ((term.encode("utf-8"), text_terms[term]) for term in sorted(text_terms))
+            else:
+                terms = self._postings.pop(fieldname)
+                postings = ((term, terms[term]) for term in sorted(terms))
+            for tbytes, (ids, weights, values) in postings:
+                fieldwriter.start_term(tbytes)
                 _write_postings(fieldwriter._postwriter, ids, weights, values, lengths)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
-            del self._postings[fieldname]  # free memory as we go
         fieldwriter.close()
 
 
@@ -219,7 +233,7 @@ class ParallelBuild:
         self,
         index,
         procs: int,
-        documents: Callable[[object], Iterable[dict]],
+        documents: Callable[[Report], Iterable[dict]],
         fast_fields: dict[str, str],
         limitmb: int = 128,
     ) -> None:
@@ -244,7 +258,7 @@ class ParallelBuild:
             self._results.append(receiver)
             self._processes.append(process)
 
-    def feed(self, worker: int) -> "_Feed":
+    def feed(self, worker: int) -> _Feed:
         """What hands reports to process ``worker``: ``store.add_reports(build.feed(i), reports)``."""
         return _Feed(self._queues[worker])
 
@@ -253,7 +267,7 @@ class ParallelBuild:
         try:
             for queue in self._queues:
                 queue.put(None)
-            for receiver, process in zip(self._results, self._processes):
+            for receiver, process in zip(self._results, self._processes, strict=True):
                 try:
                     outcome = receiver.recv()
                 except EOFError:
@@ -316,10 +330,8 @@ def _segment_worker(storage, indexname, queue, sender, documents, fast_fields, l
             segment = None
         sender.send(segment)
     except BaseException as error:  # the parent re-raises it
-        try:
+        with contextlib.suppress(Exception):
             sender.send(RuntimeError(f"index writer process failed: {type(error).__name__}: {error}"))
-        except Exception:
-            pass
         raise
     finally:
         sender.close()
@@ -335,7 +347,7 @@ class ReportRouter:
     that arrives before its predecessors waits until they are parsed or fail.
     """
 
-    def __init__(self, procs: int, files: list[tuple[str, int]], deliver: Callable[[int, object], None]) -> None:
+    def __init__(self, procs: int, files: list[tuple[str, int]], deliver: Callable[[int, Report], object]) -> None:
         self.deliver = deliver
         total = sum(size for _, size in files) or 1
         self.runs: list[list[str]] = [[] for _ in range(procs)]
@@ -345,17 +357,17 @@ class ReportRouter:
             done += size
         self._where = {name: (worker, rank) for worker, run in enumerate(self.runs) for rank, name in enumerate(run)}
         self._next = [0] * procs
-        self._waiting: list[dict[int, object]] = [{} for _ in range(procs)]
+        self._waiting: list[dict[int, Report | None]] = [{} for _ in range(procs)]
         longest = max((len(run) for run in self.runs), default=0)
         self.order = [run[rank] for rank in range(longest) for run in self.runs if rank < len(run)]
 
-    def parsed(self, name: str, report) -> None:
+    def parsed(self, name: str, report: Report) -> None:
         self._arrived(name, report)
 
     def failed(self, name: str) -> None:
         self._arrived(name, None)
 
-    def _arrived(self, name: str, report) -> None:
+    def _arrived(self, name: str, report: Report | None) -> None:
         worker, rank = self._where[name]
         waiting = self._waiting[worker]
         waiting[rank] = report

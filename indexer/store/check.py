@@ -10,13 +10,13 @@ when the index itself is inconsistent; the check then runs again.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from indexer.store.indexing import EMPTY_FILE_HASH, content_owners, corpus_files, index_corpus
 from indexer.ingest.pipeline import content_hash
 from indexer.store.generations import IndexLockedError, current_generation, open_generation, read_manifest
+from indexer.store.indexing import EMPTY_FILE_HASH, content_owners, corpus_files, index_corpus
 from indexer.store.schema import SCHEMA_VERSION
 
 NOT_INDEXED = "not indexed"

@@ -23,10 +23,10 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
@@ -87,9 +87,8 @@ def open_generation(generation: Path):
 def writer_lock(index_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the index's writer lock, waiting up to ``wait`` seconds for it."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK_FILE, "a+")
-    deadline = time.monotonic() + wait
-    try:
+    with open(index_dir / LOCK_FILE, "a+") as handle:
+        deadline = time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -104,8 +103,6 @@ def writer_lock(index_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
                     ) from None
                 time.sleep(0.1)
         yield
-    finally:
-        handle.close()
 
 
 @dataclass
@@ -198,7 +195,9 @@ def prune_generations(index_dir: Path) -> None:
     live = current_generation(index_dir)
     if live is None:
         return
-    live_number = int(GENERATION_RE.match(live.name).group(1))
+    live_match = GENERATION_RE.match(live.name)
+    assert live_match is not None  # current_generation returns only names that match
+    live_number = int(live_match.group(1))
     for path in index_dir.iterdir():
         match = GENERATION_RE.match(path.name)
         if match and int(match.group(1)) < live_number - KEEP_OLD_GENERATIONS:

@@ -6,6 +6,7 @@ a parser loop costs one line in the summary, not the run.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import hashlib
@@ -14,19 +15,29 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import cast
 
-from indexer.store.bulkwrite import ReportRouter
 from indexer.ingest.metadata import normalise_title
-from indexer.model import Report, ReportParseError
 from indexer.ingest.pipeline import MAX_FILE_BYTES, content_hash, parse_report, report_id_for
 from indexer.ingest.readers import SUPPORTED_SUFFIXES
-from indexer.store.generations import current_generation, prune_generations, read_manifest, remove_stray_files, start_generation, writer_lock
+from indexer.model import Report, ReportParseError
+from indexer.store.bulkwrite import ReportRouter
+from indexer.store.generations import (
+    current_generation,
+    prune_generations,
+    read_manifest,
+    remove_stray_files,
+    start_generation,
+    writer_lock,
+)
 from indexer.store.schema import SCHEMA_VERSION, add_reports
 
 DEFAULT_TIMEOUT = 60.0
@@ -139,7 +150,7 @@ def index_corpus(
         relatives = [path.relative_to(corpus_dir).as_posix() for path in files]
         ids = assign_report_ids(relatives)
         digests: dict[str, str] = {}
-        for path, relative in zip(files, relatives):
+        for path, relative in zip(files, relatives, strict=True):
             try:
                 digests[relative] = content_hash(path)
             except OSError as error:
@@ -147,7 +158,7 @@ def index_corpus(
         owner_of = content_owners(digests, {f: entry["content_hash"] for f, (_, entry) in old_by_file.items()})
         hashes: dict[str, str] = {}
         to_parse: list[Path] = []
-        for path, relative in zip(files, relatives):
+        for path, relative in zip(files, relatives, strict=True):
             digest = digests.get(relative)
             if digest is None:
                 continue
@@ -184,7 +195,8 @@ def index_corpus(
         parsed: list[Report] = []
         entries: dict[str, dict] = {}
         try:
-            for relative, outcome in parse_files(order, corpus_dir, timeout=timeout, workers=workers, max_bytes=max_bytes):
+            outcomes = parse_files(order, corpus_dir, timeout=timeout, workers=workers, max_bytes=max_bytes)
+            for relative, outcome in outcomes:
                 if isinstance(outcome, Report):
                     if outcome.report_id != ids[relative]:
                         outcome = _with_report_id(outcome, ids[relative])
@@ -212,6 +224,7 @@ def index_corpus(
             new_reports[entry["report_id"]] = entry
 
         if build:
+            assert generation is not None  # started with the build
             build.commit()
             link_responses(new_reports)
             final = generation.publish(build_manifest(new_reports, generation.number))
@@ -329,7 +342,7 @@ def build_manifest(reports: dict[str, dict], number: int) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "generation": number,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "reports": reports,
         "glossary": glossary,
     }
@@ -434,8 +447,8 @@ def parse_files(
     _warm_up(max_bytes)
     context = multiprocessing.get_context("fork")
     pending = list(reversed(paths))
-    idle: list = []
-    running: dict = {}  # connection -> (path, process, started)
+    idle: list[tuple[Connection, BaseProcess]] = []
+    running: dict[Connection, tuple[Path, BaseProcess, float]] = {}  # connection -> (path, process, started)
 
     def start_worker():
         connection, child_end = context.Pipe(duplex=True)
@@ -461,7 +474,8 @@ def parse_files(
                     pending.append(path)
                     continue
                 running[connection] = (path, process, time.monotonic())
-            ready = wait_for(list(running), timeout=0.2)
+            # wait() hands back some of the objects it is given: here, connections.
+            ready = cast("list[Connection]", wait_for(list(running), timeout=0.2))
             for connection in ready:
                 path, process, _ = running.pop(connection)
                 try:
@@ -483,10 +497,8 @@ def parse_files(
         for connection, (_, process, _) in running.items():
             stop(connection, process)
         for connection, process in idle:
-            try:
+            with contextlib.suppress(OSError):
                 connection.send(None)
-            except OSError:
-                pass
             connection.close()
             process.join(5)
             if process.is_alive():

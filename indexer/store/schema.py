@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -25,7 +25,7 @@ FINDING_BOOST = 1.25
 def make_schema() -> Schema:
     """One whoosh document per paragraph (see :class:`indexer.model.Paragraph`)."""
     analyzer = make_analyzer()
-    keyword = dict(stored=True, commas=True, lowercase=False, scorable=False)
+    keyword = {"stored": True, "commas": True, "lowercase": False, "scorable": False}
     return Schema(
         id=ID(stored=True, unique=True),
         report_id=ID(stored=True),

@@ -50,7 +50,7 @@ def rgba(colour: str) -> tuple[float, float, float, float]:
 def over(top: tuple, bottom: tuple) -> tuple[float, float, float, float]:
     """``top`` painted over the opaque colour ``bottom``."""
     alpha = top[3]
-    return (*(alpha * t + (1 - alpha) * b for t, b in zip(top[:3], bottom[:3])), 1.0)
+    return (*(alpha * t + (1 - alpha) * b for t, b in zip(top[:3], bottom[:3], strict=True)), 1.0)
 
 
 def contrast(first: tuple, second: tuple) -> float:

@@ -73,7 +73,9 @@ def test_view_in_report_lands_on_the_highlighted_paragraph(page, artifacts):
     page.wait_for_url(f"**/reports/plymouth-jtai-2020-letter?q=VIST&p={VIST_ANCHOR}#{VIST_ANCHOR}")
     paragraph = page.locator(f"#{VIST_ANCHOR}")
     assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == VIST_ANCHOR
-    expect(paragraph).to_have_class("para para--finding para--area-for-improvement para--bullet para--matched para--cited")
+    expect(paragraph).to_have_class(
+        "para para--finding para--area-for-improvement para--bullet para--matched para--cited"
+    )
     expect(paragraph).to_be_in_viewport()
     expect(paragraph.locator("mark").last).to_have_text("VIST")
     expect(paragraph.locator(".tag--cited")).to_have_text("Cited paragraph")
@@ -125,7 +127,9 @@ def test_keyboard_alone_reaches_and_uses_a_facet(page):
     assert page.evaluate("document.activeElement.className") == "skip-link"
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('.filters') && document.activeElement.matches('a.facet__link')"):
+        if page.evaluate(
+            "!!document.activeElement.closest('.filters') && document.activeElement.matches('a.facet__link')"
+        ):
             break
     else:
         pytest.fail("Tab never reached a facet link")
@@ -140,7 +144,9 @@ def test_keyboard_alone_reaches_and_uses_a_facet(page):
 
 def test_pages_work_without_javascript(browser, live_server):
     """Without JavaScript the copy button stays hidden and the citation can still be read and selected."""
-    context = browser.new_context(base_url=live_server, java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     try:
         page = context.new_page()
         page.goto("/search?q=VIST")

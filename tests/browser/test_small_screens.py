@@ -23,7 +23,9 @@ OVERFLOWING = """width => {
       const range = document.createRange();
       range.selectNodeContents(node);
       const right = range.getBoundingClientRect().right;
-      if (right > width + 0.5) wide.push(`text in ${name(element)}: ${Math.round(right)} ${node.textContent.trim().slice(0, 60)}`);
+      if (right > width + 0.5) {
+        wide.push(`text in ${name(element)}: ${Math.round(right)} ${node.textContent.trim().slice(0, 60)}`);
+      }
     }
   }
   return wide.slice(0, 10);

@@ -46,8 +46,12 @@ CASES = [
     ),
     (
         "a signature block is marked, not kept as text",
-        "I thank the inspectorate.\n\nAlison Hernandez\nPolice and Crime Commissioner\nDevon, Cornwall and the Isles of Scilly",
-        [("text", "I thank the inspectorate."), ("signature", "Alison Hernandez Police and Crime Commissioner Devon, Cornwall and the Isles of Scilly")],
+        "I thank the inspectorate.\n\nAlison Hernandez\nPolice and Crime Commissioner\n"
+        "Devon, Cornwall and the Isles of Scilly",
+        [
+            ("text", "I thank the inspectorate."),
+            ("signature", "Alison Hernandez Police and Crime Commissioner Devon, Cornwall and the Isles of Scilly"),
+        ],
     ),
 ]
 

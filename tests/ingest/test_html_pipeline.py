@@ -8,7 +8,8 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>PEEL 2021: Kent Police - HMICFRS</title>
 <script>window.dataLayer = [];</script><style>.x{color:red}</style></head>
 <body>
-<div id="global-cookie-message" class="cookie-banner"><p>We use cookies to collect information about how you use this site.</p>
+<div id="global-cookie-message" class="cookie-banner"><p>We use cookies to collect information
+about how you use this site.</p>
 <button>Accept additional cookies</button></div>
 <a href="#main" class="skip-link">Skip to main content</a>
 <header class="site-header"><nav><ul><li><a href="/">Home</a></li><li><a href="/peel">PEEL</a></li></ul></nav></header>
@@ -41,8 +42,16 @@ def test_web_page_report(tmp_path):
         ("summary", None, "This report was published on 14 March 2022."),
         ("summary", None, "The full report can be viewed here: https://example.org/peel-2021-kent.pdf"),
         ("areas_for_improvement", "area_for_improvement", "The force should make sure it records crime accurately."),
-        ("areas_for_improvement", "area_for_improvement", "The force should improve how it responds to missing children."),
-        ("recommendations", "recommendation", "By March 2023, the force should review its custody arrangements for children."),
+        (
+            "areas_for_improvement",
+            "area_for_improvement",
+            "The force should improve how it responds to missing children.",
+        ),
+        (
+            "recommendations",
+            "recommendation",
+            "By March 2023, the force should review its custody arrangements for children.",
+        ),
     ]
     meta = report.meta
     assert (meta.title, meta.doc_type, meta.published, meta.inspectorates, meta.forces, meta.source_url) == (

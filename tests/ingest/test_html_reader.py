@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.model import ReportParseError
 from indexer.ingest.readers import html
+from indexer.model import ReportParseError
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -191,7 +191,8 @@ def test_utf8_bom(tmp_path: Path) -> None:
 def test_xml_declaration_and_bare_url(tmp_path: Path) -> None:
     """A fragment behind an XML declaration, or a page that is only a URL, reads without bs4 warnings."""
     page = '<?xml version="1.0" encoding="utf-8"?>\n<body><h2>Findings</h2><p>Text.</p></body>'
-    assert [(b.kind, b.text, b.level) for b in _read(tmp_path, page)] == [("heading", "Findings", 2), ("text", "Text.", 0)]
+    blocks = [(b.kind, b.text, b.level) for b in _read(tmp_path, page)]
+    assert blocks == [("heading", "Findings", 2), ("text", "Text.", 0)]
     url = "https://www.justiceinspectorates.gov.uk/hmicfrs/report.pdf"
     assert [(b.kind, b.text) for b in _read(tmp_path, url)] == [("text", url)]
 

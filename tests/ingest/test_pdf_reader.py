@@ -11,8 +11,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from indexer.model import ReportParseError
 from indexer.ingest.readers import pdf
+from indexer.model import ReportParseError
 
 # Vera ships with reportlab; an embedded TrueType font maps "•" to Unicode like real reports do.
 pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
@@ -135,7 +135,9 @@ def test_list_labels_need_evidence(tmp_path: Path) -> None:
     """Unmapped base-14 bullets and hanging "(a)" labels start bullets; a dash wrapped into a line does not."""
     path = tmp_path / "labels.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)
-    y = _paragraph(c, 700, ["The force has a plan for its custody suites", "– which it wrote in 2020 – and follows it."])
+    y = _paragraph(
+        c, 700, ["The force has a plan for its custody suites", "– which it wrote in 2020 – and follows it."]
+    )
     _text(c, LEFT, y - 8, "\u2022", font="Helvetica")  # reportlab writes code 127, which pdfminer cannot map
     y = _paragraph(c, y - 8, ["Helvetica bullet item."], x=BULLET_TEXT)
     _text(c, LEFT, y - 4, "(a)")

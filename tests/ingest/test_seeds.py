@@ -216,7 +216,10 @@ EXPECTED_META = {
         "source_url": "https://www.justiceinspectorates.gov.uk/hmicfrs/wp-content/uploads/Plymouth-JTAI-inspection-report-.pdf",
     },
     "feeling-heard-jtai-thematic-2020-pcc-response.md": {
-        "title": "'Feeling heard': partner agencies working together to make a difference for children with mental ill health",
+        "title": (
+            "'Feeling heard': partner agencies working together to make a difference for children "
+            "with mental ill health"
+        ),
         "doc_type": "pcc_response",
         "published": "2020-12-09",
         "inspectorates": JTAI_FOUR,

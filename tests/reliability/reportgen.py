@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = (
-    "safeguarding children police force inspection partnership leaders managers referral mental health "
-    "custody victims crime recording training supervision capacity demand neglect exploitation domestic abuse "
-    "vulnerable officers staff investigation quality assurance audit governance strategic response"
-).split()
+WORDS = [
+    "safeguarding", "children", "police", "force", "inspection", "partnership", "leaders", "managers", "referral",
+    "mental", "health", "custody", "victims", "crime", "recording", "training", "supervision", "capacity", "demand",
+    "neglect", "exploitation", "domestic", "abuse", "vulnerable", "officers", "staff", "investigation", "quality",
+    "assurance", "audit", "governance", "strategic", "response",
+]
 
 
 def report_text(number: int, version: int = 0, *, paragraphs: int = 24, marker: str = "") -> str:

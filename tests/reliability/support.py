@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from indexer.search.service import SearchService
 from indexer.store.generations import current_generation, read_manifest
@@ -68,10 +69,8 @@ def wait_for_group_to_exit(group: int, timeout: float = 5.0) -> list[int]:
 
 def reap_group(group: int) -> None:
     """SIGKILL whatever is left of a process group this test started."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(group, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @dataclass(frozen=True)

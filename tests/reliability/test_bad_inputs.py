@@ -15,8 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-from indexer.store.indexing import index_corpus
 from indexer.search.service import SearchService
+from indexer.store.indexing import index_corpus
 
 from reportgen import report_text
 from support import index_contents, live_manifest, run_findings

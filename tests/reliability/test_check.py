@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.store.check import CHANGED, INCONSISTENT, NOT_INDEXED, ORPHAN, check_index, find_differences
-from indexer.store.indexing import index_corpus
 from indexer.store.generations import current_generation, writer_lock
+from indexer.store.indexing import index_corpus
 
 from reportgen import report_text, write_corpus
 from support import index_contents, run_findings
@@ -17,7 +17,7 @@ from support import index_contents, run_findings
 
 @pytest.fixture
 def indexed(tmp_path) -> tuple[Path, Path]:
-    corpus = write_corpus(tmp_path / "corpus", {number: 0 for number in range(4)}, paragraphs=6)
+    corpus = write_corpus(tmp_path / "corpus", dict.fromkeys(range(4), 0), paragraphs=6)
     index_dir = tmp_path / "index"
     assert index_corpus(corpus, index_dir, workers=0).failed == []
     return corpus, index_dir
@@ -151,7 +151,10 @@ def test_cli_check_exit_status(indexed):
     shutil.copy(corpus / "report-000.md", corpus / "sub-copy.md")
     (corpus / "report-001.md").write_text(report_text(1, 5, paragraphs=6), encoding="utf-8")
     result = run_findings("check", str(corpus), "--index-dir", str(index_dir))
-    assert (result.returncode, result.stdout.splitlines()[0]) == (1, "changed since indexed: report-001.md (content hash differs)")
+    assert (result.returncode, result.stdout.splitlines()[0]) == (
+        1,
+        "changed since indexed: report-001.md (content hash differs)",
+    )
     repaired = run_findings("check", str(corpus), "--index-dir", str(index_dir), "--repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "Traceback" not in repaired.stderr

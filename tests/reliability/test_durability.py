@@ -38,7 +38,7 @@ from support import (
 ARTIFACTS = ROOT / "test-artifacts"
 CRASH_SCRIPT = Path(__file__).with_name("crash_at.py")
 
-BEFORE = {number: 0 for number in range(16)}
+BEFORE = dict.fromkeys(range(16), 0)
 AFTER = {**BEFORE, 0: 1, 1: 1, 2: 1, 16: 0}  # three edited, one added...
 del AFTER[3]  # ...and one removed
 PARAGRAPHS = 40
@@ -60,7 +60,8 @@ class Scenario:
     outcomes: dict[str, int] = field(default_factory=dict)
 
     def args(self, index_dir: Path) -> list[str]:
-        return ["index", str(self.corpus), "--index-dir", str(index_dir), "--quiet"] + (["--rebuild"] if self.rebuild else [])
+        rebuild = ["--rebuild"] if self.rebuild else []
+        return ["index", str(self.corpus), "--index-dir", str(index_dir), "--quiet", *rebuild]
 
 
 def _index(corpus: Path, index_dir: Path, *extra: str) -> float:
@@ -78,8 +79,8 @@ def scenarios(tmp_path_factory) -> dict[str, Scenario]:
     after_corpus = write_corpus(root / "after", AFTER, paragraphs=PARAGRAPHS)
     base = root / "base-index"
     # Several generations, so that publishing also prunes old ones.
-    _index(write_corpus(root / "older", {n: 2 for n in range(2)}, paragraphs=4), base)
-    _index(write_corpus(root / "old", {n: 3 for n in range(2)}, paragraphs=4), base)
+    _index(write_corpus(root / "older", dict.fromkeys(range(2), 2), paragraphs=4), base)
+    _index(write_corpus(root / "old", dict.fromkeys(range(2), 3), paragraphs=4), base)
     _index(before_corpus, base)
     before = index_contents(base)
 
@@ -89,7 +90,9 @@ def scenarios(tmp_path_factory) -> dict[str, Scenario]:
         if start is not None:
             shutil.copytree(start, index_dir)
         seconds = _index(after_corpus, index_dir, *(["--rebuild"] if rebuild else []))
-        found[name] = Scenario(name, after_corpus, start, rebuild, before if start else None, index_contents(index_dir), seconds)
+        found[name] = Scenario(
+            name, after_corpus, start, rebuild, before if start else None, index_contents(index_dir), seconds
+        )
     assert found["incremental"].after == found["rebuild"].after == found["first build"].after
     assert found["incremental"].after.paragraph_ids != before.paragraph_ids
     return found
@@ -152,7 +155,11 @@ def run_kills(scenarios: dict[str, Scenario], plan: dict[str, int], tmp_path: Pa
         "kills": sum(plan.values()),
         "seconds": round(time.monotonic() - started, 1),
         "scenarios": {
-            name: {"kills": plan[name], "run_seconds": round(scenarios[name].seconds, 2), "outcomes": scenarios[name].outcomes}
+            name: {
+                "kills": plan[name],
+                "run_seconds": round(scenarios[name].seconds, 2),
+                "outcomes": scenarios[name].outcomes,
+            }
             for name in plan
         },
     }
@@ -170,7 +177,9 @@ def test_sigkill_at_random_moments_never_loses_or_mixes_the_index(scenarios, tmp
 @pytest.mark.slow
 def test_sigkill_two_hundred_times(scenarios, tmp_path):
     """The long run: 200 kills spread over the three kinds of run."""
-    figures = run_kills(scenarios, {"rebuild": 60, "first build": 20, "incremental": 120}, tmp_path, "durability-long.json")
+    figures = run_kills(
+        scenarios, {"rebuild": 60, "first build": 20, "incremental": 120}, tmp_path, "durability-long.json"
+    )
     assert figures["kills"] >= 200
 
 

@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.store.indexing import index_corpus
 from indexer.search.query import QueryError
 from indexer.search.service import SearchService
+from indexer.store.indexing import index_corpus
 
 from support import ROOT
 
@@ -94,7 +94,9 @@ XSS_PAYLOADS = [
 ]
 """Typed into the query box and every other parameter."""
 
-PARAMETERS = ("q", "force", "inspectorate", "theme", "section", "finding", "type", "year", "area", "sort", "page", "per_page")
+PARAMETERS = (
+    "q", "force", "inspectorate", "theme", "section", "finding", "type", "year", "area", "sort", "page", "per_page",
+)
 SEARCH_ROUTES = ("/search", "/api/search", "/search.csv", "/search.json", "/search.atom")
 
 
@@ -172,7 +174,7 @@ def assert_inert_csv(body: str, where: str) -> list[dict]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (where, cell[:80])
     header, *records = rows
-    return [dict(zip(header, record)) for record in records]
+    return [dict(zip(header, record, strict=True)) for record in records]
 
 
 def assert_inert(response, where: str) -> None:
@@ -249,7 +251,8 @@ def test_csv_export_neutralises_formula_cells(client):
     assert "'-2+3 custody cells begin with a minus sign and a formula." in texts
     assert "'+1+1 custody cells begin with a plus sign." in texts
     assert "'@SUM(1+1)*cmd|' /C calc'!A0 custody formula." in texts
-    assert {row["report_title"] for row in rows if row["report_id"] == "formula"} == {"'=cmd|' /C calc'!A0 Custody title"}
+    titles = {row["report_title"] for row in rows if row["report_id"] == "formula"}
+    assert titles == {"'=cmd|' /C calc'!A0 Custody title"}
 
 
 def test_feed_carries_the_payload_escaped(client):
@@ -374,7 +377,7 @@ def test_fixed_hostile_queries_answer_or_400_quickly(client, route):
         assert_inert(response, f"{route}?{query[:80]}")
 
 
-@pytest.mark.parametrize("route", SEARCH_ROUTES + ("/reports/hostile-md", "/p/hostile-md--p-00000000"))
+@pytest.mark.parametrize("route", (*SEARCH_ROUTES, "/reports/hostile-md", "/p/hostile-md--p-00000000"))
 @pytest.mark.parametrize("parameter", PARAMETERS)
 def test_xss_payloads_never_reach_a_page_feed_or_csv(client, route, parameter):
     """Each XSS payload in each parameter comes back escaped (or refused), never live."""
@@ -406,7 +409,9 @@ PAGE_VALUES = st.one_of(st.integers(-5, 10**20).map(str), st.text(max_size=6))
 @given(
     route=st.sampled_from(SEARCH_ROUTES),
     query=QUERY_TEXT,
-    extra=st.dictionaries(st.sampled_from(PARAMETERS[1:] + ("bogus", "q")), st.one_of(QUERY_TEXT, PAGE_VALUES), max_size=4),
+    extra=st.dictionaries(
+        st.sampled_from((*PARAMETERS[1:], "bogus", "q")), st.one_of(QUERY_TEXT, PAGE_VALUES), max_size=4
+    ),
 )
 def test_fuzzed_parameters_never_5xx_and_never_hang(client, route, query, extra):
     """Hypothesis-built queries and parameters: an answer or a 400, in well under a second, inert."""
@@ -418,7 +423,12 @@ def test_fuzzed_parameters_never_5xx_and_never_hang(client, route, query, extra)
 
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=QUERY_TEXT, page=st.integers(-3, 10**6), per_page=st.integers(-3, 200), sort=st.sampled_from(["relevance", "newest", "oldest", "x"]))
+@given(
+    query=QUERY_TEXT,
+    page=st.integers(-3, 10**6),
+    per_page=st.integers(-3, 200),
+    sort=st.sampled_from(["relevance", "newest", "oldest", "x"]),
+)
 def test_fuzzed_service_search_raises_only_query_error(hostile, query, page, per_page, sort):
     """SearchService.search, the API under every front end, refuses with QueryError or answers, quickly."""
     service = _service(hostile)

@@ -97,7 +97,7 @@ def test_sixteen_clients_for_a_minute(tmp_path):
     """Zero errors, p95 reported, server memory flat, through the production server."""
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
-    write_corpus(corpus, {number: 0 for number in range(40)}, paragraphs=30)
+    write_corpus(corpus, dict.fromkeys(range(40), 0), paragraphs=30)
     index_dir = tmp_path / "index"
     assert index_corpus(corpus, index_dir).failed == []
     port = _free_port()

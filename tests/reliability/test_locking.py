@@ -20,7 +20,7 @@ LOCKED_MESSAGE = "index is locked"
 @pytest.fixture
 def indexed(tmp_path) -> tuple[Path, Path]:
     """A corpus of twelve reports and its index."""
-    corpus = write_corpus(tmp_path / "corpus", {number: 0 for number in range(12)})
+    corpus = write_corpus(tmp_path / "corpus", dict.fromkeys(range(12), 0))
     index_dir = tmp_path / "index"
     assert run_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet").returncode == 0
     return corpus, index_dir
@@ -47,7 +47,7 @@ def test_second_indexer_is_refused_while_one_runs(indexed):
     """Two real indexers: the second says "index is locked" and exits non-zero; the first finishes."""
     corpus, index_dir = indexed
     before = index_contents(index_dir)
-    write_corpus(corpus, {number: 1 for number in range(12)})
+    write_corpus(corpus, dict.fromkeys(range(12), 1))
     # The first may itself meet the probe below holding the lock for an instant: let it wait.
     first = start_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet", "--wait", "30")
     deadline = time.monotonic() + 20
@@ -58,7 +58,7 @@ def test_second_indexer_is_refused_while_one_runs(indexed):
     started = time.monotonic()
     second = run_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet")
     _assert_refused(second, time.monotonic() - started, bound=5)
-    stdout, stderr = first.communicate(timeout=60)
+    _stdout, stderr = first.communicate(timeout=60)
     assert first.returncode == 0, stderr
     after = index_contents(index_dir)
     assert after != before and len(after.paragraph_ids) == len(before.paragraph_ids)

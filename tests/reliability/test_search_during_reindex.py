@@ -12,10 +12,9 @@ import json
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
-
 
 from indexer.search.service import SearchService
 
@@ -32,7 +31,9 @@ SEARCH = "epoch"
 
 
 def write_version(corpus: Path, version: int) -> None:
-    write_corpus(corpus, {n: version for n in range(REPORTS)}, marker=f"epoch {VERSION_WORDS[version]}", paragraphs=PARAGRAPHS)
+    write_corpus(
+        corpus, dict.fromkeys(range(REPORTS), version), marker=f"epoch {VERSION_WORDS[version]}", paragraphs=PARAGRAPHS
+    )
 
 
 def versions_in(texts: list[str]) -> set[str]:
@@ -134,7 +135,8 @@ def test_searches_succeed_and_switch_versions_during_reindexing(tmp_path):
         from webapp import create_app
     except ImportError:  # pragma: no cover - the web app is optional for this test
         create_app = None
-    with (waitress_server(create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})) if create_app else _nothing()) as url:
+    server = waitress_server(create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})) if create_app else _nothing()
+    with server as url:
         if url:
             clients += [Client(f"http-{n}", _http_search(url)) for n in range(3)]
             clients += [Client("csv", _html_search(url))]

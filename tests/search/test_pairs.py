@@ -10,8 +10,8 @@ from whoosh import query as wq
 from whoosh.formats import Frequency
 
 from indexer.search import compile as compile_module
-from indexer.store.analysis import PairAnalyzer, pair_counts
 from indexer.search.query import QueryError, parse
+from indexer.store.analysis import PairAnalyzer, pair_counts
 
 PHRASES = [
     "mental health",
@@ -40,7 +40,9 @@ def _old_docs(state, query_text, monkeypatch) -> set[int]:
     return set(state.searcher.docs_for_query(state._query(old))) & live
 
 
-@pytest.mark.parametrize("query_text", [f'"{phrase}"' for phrase in PHRASES] + ["MASH", "CAMHS", "VIST", "multi-agency"])
+@pytest.mark.parametrize(
+    "query_text", [*(f'"{phrase}"' for phrase in PHRASES), "MASH", "CAMHS", "VIST", "multi-agency"]
+)
 def test_pair_phrase_matches_exactly_what_positions_match(service, query_text, monkeypatch):
     state = service.state
     expected = _old_docs(state, query_text, monkeypatch)

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from indexer.store.indexing import index_corpus
 from indexer.search.query import QueryError
 from indexer.search.service import SearchService
+from indexer.store.indexing import index_corpus
 
 LETTER = "plymouth-jtai-2020-letter"
 RESPONSE = "plymouth-jtai-2020-pcc-response"
@@ -61,7 +61,11 @@ def test_vist_finds_every_paragraph_about_the_vist(service):
     [
         ("VIST", "vulnerability identification screening tool", ("VIST", "identification screening tool")),
         ("MASH", "multi-agency safeguarding hub", ("MASH", "multi-agency safeguarding hub")),
-        ("CAMHS", "child and adolescent mental health services", ("CAMHS", "child and adolescent mental health service")),
+        (
+            "CAMHS",
+            "child and adolescent mental health services",
+            ("CAMHS", "child and adolescent mental health service"),
+        ),
         ("YOT", "youth offending team", ("YOT", "youth offending team")),
         ("CSE", "child sexual exploitation", ("CSE", "child sexual exploitation")),
         ("STORM", "skills training on risk management", ("STORM", "skills training on risk management")),
@@ -95,16 +99,30 @@ def test_acronym_learnt_from_the_corpus(make_corpus, tmp_path):
     with SearchService(tmp_path / "index") as fresh:
         result = fresh.search('"rapid intervention youth panel"')
         assert sorted(r["report_id"] for r in result["results"]) == ["a", "b"]
-        assert result["glossary"] == [{"acronym": "RIYP", "expansion": "rapid intervention youth panel", "source": "corpus"}]
+        assert result["glossary"] == [
+            {"acronym": "RIYP", "expansion": "rapid intervention youth panel", "source": "corpus"}
+        ]
 
 
 QUERY_CASES = [
     ("phrase", '"street triage"', lambda s: containing(s, "street triage")),
-    ("stemming: criminalised finds criminalisation", "criminalised", lambda s: containing(s, "criminalis", "criminal ")),
+    (
+        "stemming: criminalised finds criminalisation",
+        "criminalised",
+        lambda s: containing(s, "criminalis", "criminal "),
+    ),
     ("hyphen: multiagency finds multi-agency", "multiagency", lambda s: containing(s, "multi-agency", "multiagency")),
     ("hyphen: self harm finds self-harm", '"self harm"', lambda s: containing(s, "self-harm", "self harm")),
-    ("hyphen: decision-making finds decisionmaking", "decision-making", lambda s: containing(s, "decision-making", "decisionmaking", "decision making")),
-    ("spelling: organization finds organisation", "organization", lambda s: containing(s, "organisation", "organization")),
+    (
+        "hyphen: decision-making finds decisionmaking",
+        "decision-making",
+        lambda s: containing(s, "decision-making", "decisionmaking", "decision making"),
+    ),
+    (
+        "spelling: organization finds organisation",
+        "organization",
+        lambda s: containing(s, "organisation", "organization"),
+    ),
     ("wildcard", "criminal*", lambda s: containing(s, "criminal")),
     ("exclusion", "custody -police", lambda s: containing(s, "custody") - containing(s, "police")),
     ("OR", "VIST OR STORM", lambda s: containing(s, "VIST", "identification screening tool", "STORM")),
@@ -219,7 +237,9 @@ def test_disjunctive_facets(service):
         v: (c, v == "inspection_report") for v, c in counts_by_hand(devon, "doc_type").items()
     }
     assert {f["value"]: f["count"] for f in result["facets"]["themes"]} == counts_by_hand(both, "themes")
-    either = service.search("", filters={"forces": ["Devon and Cornwall Police", "Hampshire and Isle of Wight Constabulary"]})
+    either = service.search(
+        "", filters={"forces": ["Devon and Cornwall Police", "Hampshire and Isle of Wight Constabulary"]}
+    )
     assert either["total"] == 108
 
 
@@ -238,7 +258,8 @@ def test_snippets_escape_html_and_mark_phrases(make_corpus, tmp_path):
         )
         snippets = sorted(r["snippet"] for r in fresh.search("MASH")["results"])
         assert snippets == [
-            "The &lt;script&gt;alert(1)&lt;/script&gt; street triage car &amp; the <mark>MASH</mark> &lt;b&gt;work&lt;/b&gt;.",
+            "The &lt;script&gt;alert(1)&lt;/script&gt; street triage car &amp; the <mark>MASH</mark> "
+            "&lt;b&gt;work&lt;/b&gt;.",
             "The <mark>multi-agency safeguarding hub</mark> met.",
         ]
         assert fresh.search("script")["total"] == 1
@@ -267,7 +288,10 @@ def test_group_by_report(service):
     ]
 
 
-@pytest.mark.parametrize(("typed", "suggested"), [("custdy", "custody"), ("safegaurding", "safeguarding"), ("custdy in plymuoth", "custody in plymouth")])
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("custdy", "custody"), ("safegaurding", "safeguarding"), ("custdy in plymuoth", "custody in plymouth")],
+)
 def test_did_you_mean(service, typed, suggested):
     """A misspelt query suggests the correction and shows its results when it finds nothing."""
     result = service.search(typed)
@@ -284,7 +308,7 @@ def test_no_suggestion_for_known_words(service):
 def test_citation_in_results(service):
     """Each result carries a briefing-ready citation with its permalink."""
     result = service.search('"front door referral pathways"', base_url="https://findings.example")
-    record = [r for r in result["results"] if r["report_id"] == LETTER][0]
+    record = next(r for r in result["results"] if r["report_id"] == LETTER)
     assert record["url"] == f"/p/{record['id']}"
     assert record["citation"]["text"] == (
         'Ofsted, CQC, HMICFRS and HMI Probation, "Joint targeted area inspection of the multi-agency response to '

@@ -9,6 +9,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.formats import Frequency, Positions
 
+from indexer.ingest.pipeline import parse_report
 from indexer.store.analysis import (
     ANALYZER,
     PairAnalyzer,
@@ -20,7 +21,6 @@ from indexer.store.analysis import (
 )
 from indexer.store.bulkwrite import BulkSegmentWriter, ReportRouter
 from indexer.store.indexing import corpus_files
-from indexer.ingest.pipeline import parse_report
 from indexer.store.schema import FAST_FIELDS, make_schema, to_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

@@ -9,10 +9,9 @@ import pytest
 from flask import Flask
 
 import webapp
+from tests.webapp.support import VIST_PARAGRAPH
 from webapp import create_app
 from webapp.service import EXTENSION, get_service
-
-from tests.webapp.support import VIST_PARAGRAPH
 
 
 def test_defaults(corpus_index):

@@ -69,7 +69,10 @@ def test_year_chart_shows_only_the_chosen_years(app):
                 {"value": "2019", "count": 3, "selected": True},
                 {"value": "2018", "count": 7, "selected": False},
             ],
-            "forces": [{"value": DEVON, "count": 8, "selected": False}, {"value": HAMPSHIRE, "count": 0, "selected": False}],
+            "forces": [
+                {"value": DEVON, "count": 8, "selected": False},
+                {"value": HAMPSHIRE, "count": 0, "selected": False},
+            ],
         }
     }
     with app.test_request_context():

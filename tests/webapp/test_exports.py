@@ -8,10 +8,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from tests.webapp.support import DEVON, VIST_CITATION, VIST_MARKDOWN, VIST_PARAGRAPH
 from webapp import create_app
 from webapp.exports import CSV_COLUMNS, neutralise
-
-from tests.webapp.support import DEVON, VIST_CITATION, VIST_MARKDOWN, VIST_PARAGRAPH
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

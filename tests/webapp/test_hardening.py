@@ -7,9 +7,8 @@ import html
 import feedparser
 import pytest
 
-from webapp import create_app
-
 from tests.webapp.support import DEVON, VIST_PARAGRAPH, text_of
+from webapp import create_app
 
 SEARCH_ROUTES = ["/search", "/api/search", "/search.csv", "/search.json", "/search.atom"]
 VIST_DEVON_IDS = [
@@ -50,7 +49,13 @@ def test_refused_page_keeps_the_query_but_not_thousands_of_chips(page):
 
 @pytest.mark.parametrize(
     "url",
-    ["/search.atom?q=custody", "/api/search?q=VIST", "/api/openapi.json", "/search?q=VIST", "/api/paragraphs/" + VIST_PARAGRAPH],
+    [
+        "/search.atom?q=custody",
+        "/api/search?q=VIST",
+        "/api/openapi.json",
+        "/search?q=VIST",
+        "/api/paragraphs/" + VIST_PARAGRAPH,
+    ],
 )
 def test_untrusted_host_is_refused(client, url):
     """Without FINDINGS_BASE_URL, a Host header other than the loopback names gets a 400 and is never echoed."""
@@ -147,7 +152,8 @@ def test_doc_type_filter_resolves_a_short_value(client):
     [
         (
             "force=dorset",
-            "No force matches 'dorset'. Known values: Devon and Cornwall Police, Hampshire and Isle of Wight Constabulary.",
+            "No force matches 'dorset'. "
+            "Known values: Devon and Cornwall Police, Hampshire and Isle of Wight Constabulary.",
         ),
         ("force=devan", "No force matches 'devan'. Closest: Devon and Cornwall Police."),
         (
@@ -168,7 +174,8 @@ def test_filter_value_matching_nothing_is_refused_with_the_closest_values(client
 def test_search_page_chips_show_the_resolved_value(page):
     """On the page, force=devon shows a chip for the force it stands for, and the facet is ticked."""
     soup = page("/search?q=VIST&force=devon")
-    assert [text_of(chip) for chip in soup.select(".chips a")] == [f"Remove filter Force: {DEVON} ×", "Clear all filters"]
+    chips = [text_of(chip) for chip in soup.select(".chips a")]
+    assert chips == [f"Remove filter Force: {DEVON} ×", "Clear all filters"]
     assert "3 paragraphs match" in text_of(soup)
 
 

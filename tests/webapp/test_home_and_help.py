@@ -9,7 +9,9 @@ from tests.webapp.support import DEVON, path_of, query_of, text_of
 
 def table(soup, title: str) -> dict[str, tuple[int, str]]:
     panel = next(p for p in soup.select(".corpus__panel") if text_of(p.h3) == title)
-    return {text_of(row.a): (int(text_of(row.select_one(".numeric"))), row.a["href"]) for row in panel.select("tbody tr")}
+    return {
+        text_of(row.a): (int(text_of(row.select_one(".numeric"))), row.a["href"]) for row in panel.select("tbody tr")
+    }
 
 
 def test_home_shows_what_is_in_the_corpus(page, service):

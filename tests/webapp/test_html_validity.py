@@ -53,7 +53,8 @@ def vnu() -> list[str]:
 
 
 def test_every_kind_of_page_is_valid_html(client, vnu, tmp_path):
-    """Home, search (plain, filtered, empty, refused), 404, reports, report, cited paragraph and help have no Nu errors."""
+    """Home, search (plain, filtered, empty, refused), 404, reports, report, cited paragraph and help
+    have no Nu errors."""
     pages = page_urls(client)
     for name, (url, status) in pages.items():
         response = client.get(url)

@@ -59,7 +59,9 @@ def test_vist_finds_the_two_areas_for_improvement_first(page):
         ("Areas for improvement, paragraph 36", "Area for improvement"),
         ("Areas for improvement, paragraph 37", "Area for improvement"),
     ]
-    assert found[0]["title"] == "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth"
+    assert found[0]["title"] == (
+        "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth"
+    )
 
 
 def test_result_shows_type_date_forces_inspectorates_and_snippet(page):
@@ -112,7 +114,7 @@ def test_facets_show_counts_and_toggle_links(page, service):
     expected = {entry["value"]: entry["count"] for entry in service.search("custody")["facets"]["forces"]}
     forces = facet(soup, "forces")
     assert {label: count for label, (count, _, _) in forces.items()} == expected
-    count, selected, href = forces[DEVON]
+    _count, selected, href = forces[DEVON]
     assert not selected
     assert query_of(href) == {"q": ["custody"], "force": [DEVON]}
 
@@ -133,9 +135,11 @@ def test_force_filter_narrows_results_and_other_counts(page):
     total = lambda soup: int(text_of(soup.select_one("#results-count")).split()[0])  # noqa: E731
     assert total(narrowed) < total(everything)
     assert facet(narrowed, "forces")[DEVON][0] == facet(everything, "forces")[DEVON][0]
-    assert facet(narrowed, "doc_type") == {"PCC response": (total(narrowed), False, facet(narrowed, "doc_type")["PCC response"][2])}
+    pcc_href = facet(narrowed, "doc_type")["PCC response"][2]
+    assert facet(narrowed, "doc_type") == {"PCC response": (total(narrowed), False, pcc_href)}
     assert {r["title"] for r in results(narrowed)} == {
-        "HMICFRS: Joint targeted area inspection of the multi-agency response to children's mental health in Portsmouth (May 2020)"
+        "HMICFRS: Joint targeted area inspection of the multi-agency response to children's mental health "
+        "in Portsmouth (May 2020)"
     }
 
 

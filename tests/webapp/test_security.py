@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-
 from werkzeug.datastructures import MultiDict
 
+from tests.webapp.support import VIST_PARAGRAPH, assert_no_internals, text_of
 from webapp.params import BadParams, parse_args
 from webapp.security import CONTENT_SECURITY_POLICY
-
-from tests.webapp.support import VIST_PARAGRAPH, assert_no_internals, text_of
 
 EVERY_ROUTE = [
     "/",
@@ -146,7 +144,9 @@ def test_parameters_with_unsearchable_characters_are_refused(value):
         parse_args(MultiDict([("force", value)]))
 
 
-@pytest.mark.parametrize("url", ["/search?q=%ED%A0%80", "/search?q=%FF%FE", "/search?q=%", "/api/search?q=%E2%82", "/search.atom?q=%C0%AF"])
+@pytest.mark.parametrize(
+    "url", ["/search?q=%ED%A0%80", "/search?q=%FF%FE", "/search?q=%", "/api/search?q=%E2%82", "/search.atom?q=%C0%AF"]
+)
 def test_undecodable_escapes_never_crash(app, client, url):
     """Percent-escapes that are not UTF-8 are searched as typed or refused: never a 500."""
     response = client.get(url)

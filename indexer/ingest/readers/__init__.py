@@ -7,8 +7,8 @@ a ``.txt`` that is really a PDF or an HTML page goes to the right reader.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from indexer.model import Block, ReportParseError
 

@@ -11,11 +11,20 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import (BeautifulSoup, Comment, Declaration, Doctype, MarkupResemblesLocatorWarning, NavigableString,
-                 ProcessingInstruction, Tag, XMLParsedAsHTMLWarning)
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Declaration,
+    Doctype,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 
-from indexer.model import Block, BlockKind, ReportParseError
 from indexer.ingest.readers.decode import decode_bytes
+from indexer.model import Block, BlockKind, ReportParseError
 
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # WHATWG's encoding prescan reads the first 1024 bytes; we allow a longer <head>.
@@ -102,7 +111,9 @@ def _main_blocks(soup: BeautifulSoup) -> list[Block]:
     for tag in soup.descendants:
         if isinstance(tag, Tag):
             for index, (name, attr, value) in enumerate(ROOT_CANDIDATES):
-                if found[index] is None and (tag.name == name if name else tag.get(attr) == value):
+                if found[index] is None and (
+                    tag.name == name if name else attr is not None and tag.get(attr) == value
+                ):
                     found[index] = tag
     for root in [*found, soup.body, soup]:
         if root is not None:
@@ -110,6 +121,15 @@ def _main_blocks(soup: BeautifulSoup) -> list[Block]:
             if blocks:
                 return blocks
     return []
+
+
+def _attr(tag: Tag, name: str) -> str:
+    """A single-valued attribute's text, or "" if the tag has none."""
+    value = tag.get(name)
+    if value is None:
+        return ""
+    # bs4 gives a list only for multi-valued attributes (class, rel...); keep any other value whole.
+    return value if isinstance(value, str) else " ".join(value)
 
 
 @dataclass
@@ -167,17 +187,17 @@ class _Walker:
         if name in DROP_TAGS and not (name == "header" and self._content_header(tag)):
             return True
         if name == "a" and (
-            BACKREF.match(tag.get("href", "")) or CHROME_LINK_TEXT.match(tag.get_text(" ", strip=True))
+            BACKREF.match(_attr(tag, "href")) or CHROME_LINK_TEXT.match(tag.get_text(" ", strip=True))
         ):
             return True
         attrs = tag.attrs
         if not attrs:
             return False
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or HIDDEN_STYLE.search(attrs.get("style", "")):
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or HIDDEN_STYLE.search(_attr(tag, "style")):
             return True
         if attrs.get("role") in DROP_ROLES:
             return True
-        names = " ".join([attrs.get("id", ""), " ".join(attrs.get("class", [])), attrs.get("aria-label", "")])
+        names = " ".join([_attr(tag, "id"), " ".join(tag.get_attribute_list("class")), _attr(tag, "aria-label")])
         names = re.sub(r"([a-z])([A-Z])", r"\1 \2", names).lower()
         if any(fragment in names for fragment in CHROME_FRAGMENTS):
             return True
@@ -194,10 +214,10 @@ class _Walker:
         name = tag.name
         frame = _Frame(tag, "inline", generation=self.generation, start=len(self.buf))
         parent = self.frames[-1] if self.frames else None
-        classes = set(tag.get("class", []))
+        classes = set(tag.get_attribute_list("class"))
         in_notes = bool(classes & FOOTNOTE_CLASSES) or tag.get("id") in FOOTNOTE_CLASSES
         frame.footnotes = in_notes or bool(parent and parent.footnotes)
-        footnote_id = FOOTNOTE_ID.match(tag.get("id", ""))
+        footnote_id = FOOTNOTE_ID.match(_attr(tag, "id"))
         is_footnote = bool(footnote_id) or "footnote" in classes or (name == "li" and frame.footnotes)
         if name == "br":
             self.buf.append("\n")
@@ -207,7 +227,8 @@ class _Walker:
             self._flush()
             frame.role, frame.saved_item, self.item = "list", self.item, None
             if name == "ol":
-                frame.counter = int(tag["start"]) if str(tag.get("start", "")).isdigit() else 1
+                start = _attr(tag, "start")
+                frame.counter = int(start) if start.isdigit() else 1
         elif name in HEADINGS or name in ("li", "tr", "dt", "dd") or (is_footnote and name in ("p", "div")):
             self._flush()
             frame.role, frame.saved_item, self.item = "item", self.item, frame
@@ -230,18 +251,16 @@ class _Walker:
         ordered = next((f for f in reversed(self.frames) if f.role == "list"), None)
         if ordered is None or ordered.tag.name != "ol":
             return "-"
-        if str(tag.get("value", "")).isdigit():
-            ordered.counter = int(tag["value"])
+        value = _attr(tag, "value")
+        if value.isdigit():
+            ordered.counter = int(value)
         marker = f"{ordered.counter}."
         ordered.counter += 1
         return marker
 
     def _end(self, frame: _Frame) -> None:
         name = frame.tag.name
-        if frame.role == "list":
-            self._flush()
-            self.item = frame.saved_item
-        elif frame.role == "item":
+        if frame.role == "list" or frame.role == "item":
             self._flush()
             self.item = frame.saved_item
         elif frame.role == "block":
@@ -257,7 +276,7 @@ class _Walker:
                 self.buf[frame.start:] = [raised.translate(SUPERSCRIPTS)]
 
     def _end_link(self, frame: _Frame) -> None:
-        href = frame.tag.get("href", "").strip()
+        href = _attr(frame.tag, "href").strip()
         if not re.match(r"https?://", href, re.I):
             return  # relative and in-page links lead nowhere once the text is in the index
         self.targets.append(href)

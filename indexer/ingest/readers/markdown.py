@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer.model import Block
 from indexer.ingest.readers.decode import decode_bytes
 from indexer.ingest.readers.text import blocks_from_text
+from indexer.model import Block
 
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -114,7 +115,7 @@ def _extract(path: Path) -> list[tuple[float, list[_Line]]]:
                 page.flush_cache()  # keeps memory flat on long reports
             return pages
     # pdfminer fails on damaged files with all sorts of exception types.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         wrapped = isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], Exception)
         cause = exc.args[0] if wrapped else exc
         if isinstance(cause, PDFEncryptionError):
@@ -221,7 +222,7 @@ def _line_gap(pages: list[tuple[float, list[_Line]]], body: float) -> float:
     gaps = sorted(
         b.top - a.bottom
         for _, lines in pages
-        for a, b in zip(lines, lines[1:])
+        for a, b in pairwise(lines)
         if abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and -1 < b.top - a.bottom < 1.5 * body
     )
     return max(gaps[len(gaps) // 4], 0.0) if gaps else 0.25 * body
@@ -286,16 +287,18 @@ def _group(lines: list[_Line], body: float, line_gap: float) -> list[_Raw]:
     prev: _Line | None = None
     for line in lines:
         current = raws[-1] if raws else None
-        new_block = current is None or prev is None or _breaks(prev, line, body, line_gap)
-        # An uncertain label needs a block start, a list, or a finished sentence before it.
-        starts_bullet = bool(line.label) and (
-            line.label_certain or new_block or current.kind == "bullet" or bool(SENTENCE_END.search(prev.text))
-        )
-        if starts_bullet:
+        if current is None or prev is None or _breaks(prev, line, body, line_gap):
+            # The page's first line, or a break: a new block, a bullet if the line has a label.
+            if line.label:
+                raws.append(_Raw("bullet", [line], marker=line.label))
+            else:
+                line.rest = line.text
+                raws.append(_Raw("text", [line]))
+        elif line.label and (
+            # An uncertain label needs a block start, a list, or a finished sentence before it.
+            line.label_certain or current.kind == "bullet" or SENTENCE_END.search(prev.text)
+        ):
             raws.append(_Raw("bullet", [line], marker=line.label))
-        elif new_block:
-            line.rest = line.text
-            raws.append(_Raw("text", [line]))
         elif current.kind == "bullet" and abs(line.x0 - current.lines[0].text_x0) > INDENT_TOLERANCE * line.size:
             line.rest = line.text  # back at the margin: the list has ended
             raws.append(_Raw("text", [line]))

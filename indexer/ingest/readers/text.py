@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer.model import Block
 from indexer.ingest.readers.decode import decode_bytes
+from indexer.model import Block
 
 # A run of this many blank lines (or a form feed) is a page break in extracted text.
 PAGE_BREAK_BLANK_LINES = 3
