@@ -22,7 +22,7 @@ CRASH_POINTS = {
     "os.fsync": (os, "fsync"),
     "shutil.rmtree": (shutil, "rmtree"),
     "shutil.copytree": (shutil, "copytree"),
-    "add_reports": ("indexer.store.indexing", "add_reports"),  # documents handed to the (multi-process) writer
+    "add_reports": ("indexer.store.writing", "add_reports"),  # documents handed to the (multi-process) writer
 }
 
 

@@ -164,12 +164,12 @@ def test_failed_run_keeps_previous_index(make_corpus, tmp_path, monkeypatch):
     index_corpus(corpus, index_dir, workers=0)
     live = current_generation(index_dir)
     (corpus / "b.md").write_text(REPORT.replace("Exampleshire", "Otherton"), encoding="utf-8")
-    import indexer.store.indexing as indexing
+    import indexer.store.writing as writing
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(indexing, "add_reports", explode)
+    monkeypatch.setattr(writing, "add_reports", explode)
     with pytest.raises(RuntimeError):
         index_corpus(corpus, index_dir, workers=0)
     assert current_generation(index_dir) == live

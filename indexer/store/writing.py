@@ -1,0 +1,120 @@
+"""The two ways a run writes its parsed reports into a new generation.
+
+:class:`FullBuild` starts an empty generation and writes while the run parses:
+each report goes to one of the build processes as soon as it is parsed.
+:class:`IncrementalUpdate` copies the live generation after parsing, deletes
+what changed or went, and adds the new reports. Both end in :meth:`publish`,
+which writes the manifest and switches ``CURRENT`` to the new generation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from indexer.model import Report
+from indexer.store.bulkwrite import ReportRouter
+from indexer.store.generations import prune_generations, start_generation
+from indexer.store.manifest import build_manifest, link_responses
+from indexer.store.schema import add_reports
+
+
+class WriteStrategy(Protocol):
+    """What an indexing run asks of a way of writing."""
+
+    def parse_order(self, paths: list[Path]) -> list[Path]:
+        """The order to parse the changed files in."""
+        ...
+
+    def parsed(self, relative: str, report: Report) -> None: ...
+
+    def failed(self, relative: str) -> None: ...
+
+    def cancel(self) -> None:
+        """Undo what was started; the live generation stays as it was."""
+        ...
+
+    def publish(self, reports: dict[str, dict], *, replaced: set[str], removed: list[str]) -> str:
+        """Write what is left, link responses, switch CURRENT; the live generation's name."""
+        ...
+
+
+class FullBuild:
+    """A new generation from nothing, written by several processes while the run parses."""
+
+    def __init__(self, index_dir: Path, corpus_dir: Path) -> None:
+        self.corpus_dir = corpus_dir
+        self.generation = start_generation(index_dir, copy_current=False)
+        self.build = self.generation.parallel_build()
+        self.router: ReportRouter | None = None
+
+    def parse_order(self, paths: list[Path]) -> list[Path]:
+        by_name = {path.relative_to(self.corpus_dir).as_posix(): path for path in paths}
+        feeds = [self.build.feed(worker) for worker in range(self.build.procs)]
+        self.router = ReportRouter(
+            self.build.procs,
+            [(name, _size(by_name[name])) for name in sorted(by_name)],
+            lambda worker, report: add_reports(feeds[worker], [report]),
+        )
+        return [by_name[name] for name in self.router.order]
+
+    def parsed(self, relative: str, report: Report) -> None:
+        assert self.router is not None, "parse_order() comes first"
+        self.router.parsed(relative, report)
+
+    def failed(self, relative: str) -> None:
+        assert self.router is not None, "parse_order() comes first"
+        self.router.failed(relative)
+
+    def cancel(self) -> None:
+        self.build.cancel()
+
+    def publish(self, reports: dict[str, dict], *, replaced: set[str], removed: list[str]) -> str:
+        self.build.commit()
+        link_responses(reports)
+        return self.generation.publish(build_manifest(reports, self.generation.number)).name
+
+
+class IncrementalUpdate:
+    """A copy of the live generation with changed reports replaced and removed ones deleted."""
+
+    def __init__(self, index_dir: Path, live: Path | None) -> None:
+        self.index_dir = index_dir
+        self.live = live
+        self.reports: list[Report] = []
+
+    def parse_order(self, paths: list[Path]) -> list[Path]:
+        return paths
+
+    def parsed(self, relative: str, report: Report) -> None:
+        self.reports.append(report)
+
+    def failed(self, relative: str) -> None:
+        """A file that fails keeps its last good version: nothing to do."""
+
+    def cancel(self) -> None:
+        """Nothing was started before publishing."""
+
+    def publish(self, reports: dict[str, dict], *, replaced: set[str], removed: list[str]) -> str:
+        if not self.reports and not removed and self.live is not None:
+            prune_generations(self.index_dir)  # finish the pruning of a run killed after its switch
+            return self.live.name
+        generation = start_generation(self.index_dir, copy_current=True)
+        writer = generation.writer()
+        try:
+            for relative in sorted(replaced | set(removed)):
+                writer.delete_by_term("source_file", relative)
+            add_reports(writer, sorted(self.reports, key=lambda r: r.source_file))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        link_responses(reports)
+        return generation.publish(build_manifest(reports, generation.number)).name
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
