@@ -45,7 +45,7 @@ def blocks_from_markdown(source: str) -> list[Block]:
         else:
             spaced.append(line)
     blocks = []
-    for block in blocks_from_text("\n".join(spaced), bullet_re=BULLET_RE):
+    for block in blocks_from_text("\n".join(spaced), bullet_re=BULLET_RE, split_lines=False):
         heading = HEADING_RE.match(block.text) if "\n" not in block.text else None
         text, links = inline_to_text(heading.group(2) if heading else block.text)
         blocks.append(

@@ -1,4 +1,12 @@
-"""Plain text, usually text extracted from a PDF: blank lines separate blocks.
+"""Plain text, usually text extracted from a PDF or pasted from a web page.
+
+Blank lines separate blocks. Inside a run of lines without blank lines, each
+line break is read as either a wrapped line (join) or a new paragraph or
+heading (split), from the document's own line lengths: hard-wrapped text
+fills its lines to about the same width, so a short line, or one that ends a
+sentence well before that width, ends its paragraph. Text with one paragraph
+per line (a web page pasted as text) splits at every line that ends a
+sentence.
 
 Extractors mark a page break with a form feed or with a run of blank lines;
 PDF-extracted reports in the corpus use three or more.
@@ -6,6 +14,7 @@ PDF-extracted reports in the corpus use three or more.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -16,6 +25,21 @@ from indexer.model import Block
 PAGE_BREAK_BLANK_LINES = 3
 
 BULLET_RE = re.compile(r"^\s*(?P<marker>[-•●▪◦*–]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+(?P<text>\S.*)$")
+SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*$")
+WRAP_WIDTH_QUANTILE = 0.95
+"""The document's wrap width is this quantile of its line lengths."""
+SHORT_LINE = 0.6
+"""A line shorter than this share of the wrap width ends its paragraph (or is a heading)."""
+SENTENCE_LINE = 0.85
+"""A line that ends a sentence and is shorter than this share of the wrap width ends its paragraph."""
+MIN_WRAP_WIDTH = 60
+"""Narrower wrap widths are not believed: a short text tells little about its layout."""
+SPARSE_BLANK_LINES = 0.2
+"""Fewer blank lines than this share of the text lines: blank lines do not separate the paragraphs."""
+LONG_GROUP_LINES = 12
+"""A run of this many lines without a blank one is split even where blank lines separate most paragraphs."""
+WRAPPED_SHARE = 0.5
+"""A document is hard-wrapped when at least this share of the line breaks after full lines fall mid-sentence."""
 
 
 def read(path: Path) -> list[Block]:
@@ -23,9 +47,16 @@ def read(path: Path) -> list[Block]:
     return blocks_from_text(decode_bytes(path.read_bytes(), path))
 
 
-def blocks_from_text(text: str, *, bullet_re: re.Pattern[str] = BULLET_RE) -> list[Block]:
-    """Split text into blocks at blank lines, and each bullet into a block of its own."""
+def blocks_from_text(
+    text: str, *, bullet_re: re.Pattern[str] = BULLET_RE, split_lines: bool = True
+) -> list[Block]:
+    """Split text into blocks at blank lines, and each bullet into a block of its own.
+
+    With ``split_lines`` (plain text), runs of lines are also split where a line
+    ends its paragraph (see the module's docstring); markdown keeps its soft breaks.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    layout = _Layout.of(text) if split_lines else None
     blocks: list[Block] = []
     group: list[str] = []
     blank_run = 0
@@ -34,7 +65,7 @@ def blocks_from_text(text: str, *, bullet_re: re.Pattern[str] = BULLET_RE) -> li
     def flush() -> None:
         nonlocal page_break_pending
         if group:
-            blocks.extend(_group_blocks(group, page_break_pending and bool(blocks), bullet_re))
+            blocks.extend(_group_blocks(group, page_break_pending and bool(blocks), bullet_re, layout))
             page_break_pending = False
         group.clear()
 
@@ -56,14 +87,65 @@ def blocks_from_text(text: str, *, bullet_re: re.Pattern[str] = BULLET_RE) -> li
     return blocks
 
 
-def _group_blocks(lines: list[str], after_page_break: bool, bullet_re: re.Pattern[str]) -> list[Block]:
-    """One text block for the lines before any bullet, then one block per bullet."""
+class _Layout:
+    """How a document lays out its lines: its wrap width, and whether it is hard-wrapped."""
+
+    def __init__(self, width: int, wrapped: bool, sparse_blank_lines: bool = False) -> None:
+        self.width = width
+        self.wrapped = wrapped
+        self.sparse_blank_lines = sparse_blank_lines
+
+    def applies_to(self, lines: list[str]) -> bool:
+        """Whether to look for paragraph ends inside this run of lines (blank lines may have done the job)."""
+        return self.sparse_blank_lines or len(lines) >= LONG_GROUP_LINES
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        lines = [line.rstrip() for line in text.split("\n")]
+        lengths = sorted(len(line) for line in lines if line.strip())
+        if not lengths:
+            return cls(0, True)
+        blank = sum(1 for line in lines if not line.strip())
+        sparse = blank < SPARSE_BLANK_LINES * len(lengths)
+        width = max(MIN_WRAP_WIDTH, lengths[min(len(lengths) - 1, int(len(lengths) * WRAP_WIDTH_QUANTILE))])
+        # Only breaks after a full-width line tell the layouts apart: short lines end paragraphs in both.
+        mid_sentence = breaks = 0
+        for previous, line in itertools.pairwise(lines):
+            if line.strip() and len(previous) >= SHORT_LINE * width:
+                breaks += 1
+                mid_sentence += not SENTENCE_END_RE.search(previous)
+        return cls(width, breaks == 0 or mid_sentence >= WRAPPED_SHARE * breaks, sparse)
+
+    def ends_paragraph(self, line: str, following: str) -> bool:
+        """Whether the paragraph (or heading) ends with ``line``, given the line that follows it."""
+        if "\t" in line and "\t" in following:
+            return False  # rows of a table laid out with tabs (a signature block in columns, say)
+        short = len(line) < SHORT_LINE * self.width
+        ends_sentence = bool(SENTENCE_END_RE.search(line))
+        if not self.wrapped:
+            # One paragraph per line; a long line that stops mid-sentence may still run on.
+            return short or ends_sentence or not following[:1].islower()
+        if ends_sentence:
+            # Wrapping breaks a line only when the next word does not fit on it.
+            next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+            return len(line) < SENTENCE_LINE * self.width or len(line) + 1 + len(next_word) <= self.width
+        # A short line before a full line or a sentence is a heading; short lines together (a
+        # signature, an address, a title over two lines) stay one block, as do wrapped lines.
+        return short and (len(following) >= SENTENCE_LINE * self.width or bool(SENTENCE_END_RE.search(following)))
+
+
+def _group_blocks(
+    lines: list[str], after_page_break: bool, bullet_re: re.Pattern[str], layout: _Layout | None = None
+) -> list[Block]:
+    """Text blocks for the lines before any bullet, then one block per bullet (split where paragraphs end)."""
     out: list[tuple[str, list[str]]] = []
+    if layout is not None and not layout.applies_to(lines):
+        layout = None
     for line in lines:
         match = bullet_re.match(line)
         if match:
             out.append((match["marker"], [match["text"]]))
-        elif out:
+        elif out and not (layout and layout.ends_paragraph(out[-1][1][-1], line)):
             out[-1][1].append(line)
         else:
             out.append(("", [line]))
