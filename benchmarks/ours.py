@@ -56,8 +56,8 @@ def search(index: Path, rounds: int) -> dict:
 
     from .queries import QUERY_MIX
 
-    # cache_size=0: every call does the whole page's work, as for a new query.
-    service = SearchService(index, cache_size=0)
+    # cache_bytes=0: every call does the whole page's work, as for a new query.
+    service = SearchService(index, cache_bytes=0)
     for query in QUERY_MIX:  # warm-up
         service.search(query.text, filters=query.filters, per_page=20)
     latencies: list[float] = []
@@ -96,7 +96,7 @@ def refused(index: Path, repeats: int) -> dict:
     from indexer.search.query import QueryError
     from indexer.search.service import SearchService
 
-    service = SearchService(index, cache_size=0)
+    service = SearchService(index, cache_bytes=0)
     service.search("safeguarding")  # warm
     by_kind = {}
     for kind, text in REFUSED_QUERIES.items():

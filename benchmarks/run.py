@@ -55,7 +55,7 @@ def machine() -> dict:
 
 
 def bench_size(
-    size: int, workdir: Path, *, rounds: int, http_requests: int, http_seconds: float, threads: int, log
+    size: int, workdir: Path, *, rounds: int, http_requests: int, http_seconds: float, threads: list[int], log
 ) -> dict:
     corpus = workdir / f"corpus-{size}"
     index = workdir / f"index-{size}"
@@ -98,18 +98,27 @@ def bench_size(
     from .web import measure, webapp_available
 
     missing = webapp_available()
-    if missing:
-        result["ours_http"] = {"skipped": missing}
-        log(f"[{size}] HTTP (ours) skipped: {missing}")
-    else:
-        log(f"[{size}] HTTP (ours), {threads} client threads")
-        result["ours_http"] = measure(
-            "ours", str(index), threads=threads, max_requests=http_requests, max_seconds=http_seconds
+    # One run per client count, each against a fresh server with as many threads as clients.
+    # "ours_http"/"fts5_http" stay the first count's run (the targets and older readers use them).
+    result["http"] = {}
+    for count in threads:
+        run: dict = {}
+        if missing:
+            run["ours"] = {"skipped": missing}
+            log(f"[{size}] HTTP (ours) skipped: {missing}")
+        else:
+            log(f"[{size}] HTTP (ours), {count} client threads")
+            run["ours"] = measure(
+                "ours", str(index), threads=count, max_requests=http_requests, max_seconds=http_seconds
+            )
+        log(f"[{size}] HTTP (FTS5), {count} client threads")
+        run["fts5"] = measure(
+            "fts5", str(database), threads=count, max_requests=http_requests, max_seconds=http_seconds
         )
-    log(f"[{size}] HTTP (FTS5), {threads} client threads")
-    result["fts5_http"] = measure(
-        "fts5", str(database), threads=threads, max_requests=http_requests, max_seconds=http_seconds
-    )
+        run["ratios"] = http_ratios(run["ours"], run["fts5"])
+        result["http"][str(count)] = run
+    first = result["http"][str(threads[0])]
+    result["ours_http"], result["fts5_http"] = first["ours"], first["fts5"]
 
     log(f"[{size}] incremental add of one {PARAGRAPHS_PER_REPORT}-paragraph report (ours)")
     extra = make_extra_report(corpus)
@@ -132,11 +141,19 @@ def ratios(result: dict) -> dict:
             result["ours_build"]["paragraphs_per_s"] / result["fts5_build"]["paragraphs_per_s"], 3
         ),
     }
-    http = result.get("ours_http", {})
-    if "p50_ms" in http and result["fts5_http"].get("p50_ms"):
-        out["http_p95"] = round(http["p95_ms"] / result["fts5_http"]["p95_ms"], 2)
-        out["http_requests_per_s"] = round(http["requests_per_s"] / result["fts5_http"]["requests_per_s"], 2)
+    out.update(http_ratios(result.get("ours_http", {}), result["fts5_http"]))
     return out
+
+
+def http_ratios(ours: dict, fts: dict) -> dict:
+    """Ours / FTS5 for one HTTP run: requests per second, p50 and p95 (empty when ours was skipped)."""
+    if "p50_ms" not in ours or not fts.get("p50_ms"):
+        return {}
+    return {
+        "http_requests_per_s": round(ours["requests_per_s"] / fts["requests_per_s"], 2),
+        "http_p50": round(ours["p50_ms"] / fts["p50_ms"], 2),
+        "http_p95": round(ours["p95_ms"] / fts["p95_ms"], 2),
+    }
 
 
 def check_targets(result: dict) -> dict:
@@ -198,32 +215,27 @@ def table(results: list[dict]) -> str:
         lambda r: f"{r['ours_refused']['max_ms']:.2f} ms "
         f"(max of {len(r['ours_refused']['by_kind'])} kinds x {r['ours_refused']['repeats']})",
     )
-    row(
-        "HTTP req/s: ours / FTS5",
-        lambda r: (
-            f"{r['ours_http']['requests_per_s']:.0f} / {r['fts5_http']['requests_per_s']:.0f}"
-            if "requests_per_s" in r["ours_http"]
-            else f"skipped / {r['fts5_http']['requests_per_s']:.0f}"
-        ),
-    )
-    row(
-        "HTTP p95: ours / FTS5",
-        lambda r: (
-            f"{r['ours_http']['p95_ms']:.0f} / {r['fts5_http']['p95_ms']:.0f} ms"
-            if "p95_ms" in r["ours_http"]
-            else f"skipped / {r['fts5_http']['p95_ms']:.0f} ms"
-        ),
-    )
-    row(
-        "Server peak RSS: ours / FTS5",
-        lambda r: (
-            f"{r['ours_http']['server_peak_rss_mb']:.0f} / {r['fts5_http']['server_peak_rss_mb']:.0f} MB"
-            if "server_peak_rss_mb" in r["ours_http"]
-            else f"skipped / {r['fts5_http']['server_peak_rss_mb']:.0f} MB"
-        ),
-    )
+    counts = list(dict.fromkeys(count for r in results for count in r.get("http", {})))
+    for count in counts:
+        row(
+            f"HTTP req/s, {count} clients: ours / FTS5",
+            lambda r, c=count: _http_cell(r["http"][c], "requests_per_s", "", "http_requests_per_s"),
+        )
+        row(
+            f"HTTP p50, {count} clients: ours / FTS5",
+            lambda r, c=count: _http_cell(r["http"][c], "p50_ms", " ms", "http_p50"),
+        )
+        row(
+            f"HTTP p95, {count} clients: ours / FTS5",
+            lambda r, c=count: _http_cell(r["http"][c], "p95_ms", " ms", "http_p95"),
+        )
+        row(
+            f"Server peak RSS, {count} clients: ours / FTS5",
+            lambda r, c=count: _http_cell(r["http"][c], "server_peak_rss_mb", " MB", None),
+        )
     row("Targets met", lambda r: ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
-    widths = [max(len(str(row[i])) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    shown = [values for values in rows if values[0] != "Targets met"]
+    widths = [max(len(str(values[i])) for values in shown) for i in range(len(rows[0]))]
     lines = []
     for number, values in enumerate(rows):
         if values[0] == "Targets met":
@@ -238,6 +250,12 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _http_cell(run: dict, key: str, unit: str, ratio: str | None) -> str:
+    ours = f"{run['ours'][key]:.0f}" if key in run["ours"] else "skipped"
+    cell = f"{ours} / {run['fts5'][key]:.0f}{unit}"
+    return f"{cell} = {run['ratios'][ratio]:.2f}x" if ratio and ratio in run["ratios"] else cell
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write the results to")
@@ -245,13 +263,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the query mix per engine")
     parser.add_argument("--http-requests", type=int, default=400, help="most requests per HTTP run")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="longest HTTP run, in seconds")
-    parser.add_argument("--threads", type=int, default=4, help="client threads (and server threads)")
+    parser.add_argument(
+        "--threads", default="4,8", help="comma-separated client counts, one HTTP run each (as many server threads)"
+    )
     parser.add_argument(
         "--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go"
     )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    threads = [int(t) for t in str(args.threads).split(",") if t.strip()]
     args.workdir.mkdir(parents=True, exist_ok=True)
 
     def log(message: str) -> None:
@@ -260,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = [
         bench_size(size, args.workdir, rounds=args.rounds, http_requests=args.http_requests,
-                   http_seconds=args.http_seconds, threads=args.threads, log=log)
+                   http_seconds=args.http_seconds, threads=threads, log=log)
         for size in sizes
     ]  # fmt: skip
     report = {

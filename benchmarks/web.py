@@ -131,7 +131,7 @@ def serve_ours(index: str, port: int, threads: int) -> None:
     from indexer.search.service import SearchService
 
     # Measure work, not the LRU cache: the mix repeats, so cached pages would be free.
-    SearchService.__init__.__kwdefaults__ = {"cache_size": 0}
+    SearchService.__init__.__kwdefaults__ = {**(SearchService.__init__.__kwdefaults__ or {}), "cache_bytes": 0}
     import webapp
 
     webapp.serve(index_dir=index, host=HOST, port=port, threads=threads)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import click
@@ -12,6 +13,10 @@ import click
 from indexer.store.generations import INDEX_DIR_ENV, IndexLockedError, IndexMissingError, resolve_index_dir
 
 BASE_URL_ENV = "FINDINGS_BASE_URL"
+PERMALINK_PATH = "/p/{id}"
+"""Where the web app serves a paragraph's permalink (its ``reports.permalink`` route; a test checks they agree)."""
+COMMANDS_GROUP = "findings.commands"
+"""Entry points that add commands: the web app adds ``serve`` (the indexer never imports the web app)."""
 
 index_dir_option = click.option(
     "--index-dir",
@@ -22,7 +27,24 @@ index_dir_option = click.option(
 )
 
 
-@click.group()
+class _Commands(click.Group):
+    """The built-in commands, and those installed packages add through the ``findings.commands`` entry points."""
+
+    def _added(self) -> dict[str, EntryPoint]:
+        return {point.name: point for point in entry_points(group=COMMANDS_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._added()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in (added := self._added()):
+            # Loaded only when asked for, so other commands never import the package that adds it.
+            command = added[cmd_name].load()
+        return command
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="findings")
 def main() -> None:
     """Findings: search what inspectors said, and cite the exact paragraph."""
@@ -39,7 +61,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, timeout: float, quiet: bool) -> None:
     """Index the reports in CORPUS_DIR (default: ./corpus), touching only what changed."""
-    from indexer.store.indexing import corpus_files, index_corpus
+    from indexer.store.indexing import LOW_COVERAGE, corpus_files, index_corpus
 
     index_dir = resolve_index_dir(index_dir)
     if not corpus_dir.is_dir():
@@ -58,6 +80,17 @@ def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, 
         f"{len(summary.removed)} removed, {len(summary.failed)} failed; "
         f"{summary.paragraphs} paragraphs in {index_dir} ({summary.seconds:.1f} s)"
     )
+    for relative in summary.indexed:
+        click.echo(f"  {relative}: {summary.coverage[relative]:.0%} of its words indexed")
+    for relative, share in summary.low_coverage:
+        click.echo(
+            f"warning: {relative}: only {share:.0%} of its words were indexed; "
+            f"`findings inspect {corpus_dir / relative}` shows what was dropped and why",
+            err=True,
+        )
+    if summary.low_coverage:
+        names = ", ".join(relative for relative, _ in summary.low_coverage)
+        click.echo(f"low coverage (under {LOW_COVERAGE:.0%} of words indexed): {names}", err=True)
     for relative, reason in summary.failed:
         click.echo(f"failed: {relative}: {reason}", err=True)
     if summary.failed:
@@ -73,6 +106,46 @@ class _NoBar:
 
     def update(self, _):
         pass
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+def inspect(file: Path, as_json: bool) -> None:
+    """Show how FILE is read: front matter with its sources, sections, findings, and every dropped line."""
+    from indexer.ingest.reading import read_explained
+    from indexer.model import ReportParseError
+
+    try:
+        reading = read_explained(file)
+    except ReportParseError as error:
+        raise click.ClickException(f"{file}: {error.reason}") from None
+    if as_json:
+        click.echo(json.dumps(reading.as_dict(), ensure_ascii=False, indent=2))
+        return
+    labels = {"title": "Title", "published": "Published", "doc_type": "Document type",
+              "inspectorates": "Inspectorates", "forces": "Forces"}  # fmt: skip
+    for name, label in labels.items():
+        pairs = reading.facts[name] or [("none", "(none found)")]
+        for value, line in pairs:
+            click.echo(f"{label + ':':<15}{value}")
+            click.echo(f"{'':<15}from: {_clip(line)}")
+    click.echo("Sections:")
+    for heading, kind in reading.sections:
+        click.echo(f"  {heading}  [{kind}]")
+    click.echo(f"Findings ({len(reading.findings)}):")
+    for kind, number, text in reading.findings:
+        click.echo(f"  {kind}{f' ({number})' if number else ''}: {_clip(text)}")
+    report = reading.report
+    click.echo(f"Dropped ({len(report.dropped)}):")
+    for item in report.dropped:
+        click.echo(f"  {item.reason}: {_clip(item.text)}")
+    click.echo(f"Coverage: {report.coverage:.0%} of {report.words_read} words indexed")
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @main.command()
@@ -104,7 +177,11 @@ FILTER_OPTIONS = (
 @click.option("--theme", multiple=True, help="Only these themes.")
 @click.option("--section-type", multiple=True, help="Only these section types, e.g. areas_for_improvement.")
 @click.option("--finding-type", multiple=True, help="Only these finding types, e.g. recommendation.")
-@click.option("--doc-type", multiple=True, help="inspection_report or pcc_response.")
+@click.option(
+    "--doc-type",
+    multiple=True,
+    help="inspection_report, thematic_report, pcc_response, force_response or progress_update.",
+)
 @click.option("--year", multiple=True, help="Only these publication years.")
 @click.option("--area", multiple=True, help="Only these local authority areas.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
@@ -130,6 +207,7 @@ def search(
     **options,
 ) -> None:
     """Search the index: words, "phrases", -exclusion, OR, field:value (see README)."""
+    from indexer.search.citation import citation
     from indexer.search.query import QueryError
     from indexer.terminal import render_terminal
 
@@ -137,11 +215,14 @@ def search(
     filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
     with _service(index_dir) as service:
         try:
-            result = service.search(
-                " ".join(query), filters=filters, sort=sort, page=page, per_page=per_page, base_url=root
-            )
+            result = service.search(" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page)
         except QueryError as error:
             raise click.ClickException(str(error)) from None
+    linked = []
+    for record in result["results"]:
+        url = PERMALINK_PATH.format(id=record["id"])
+        linked.append(dict(record, url=url, citation=citation(record, root + url)))
+    result["results"] = linked
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -165,18 +246,6 @@ def _checked_base_url(base_url: str | None) -> str:
             f"not {base_url!r}."
         )
     return base_url
-
-
-@main.command()
-@index_dir_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=5000, show_default=True)
-@click.option("--threads", type=int, default=8, show_default=True)
-def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
-    """Serve the web app with the production WSGI server (waitress)."""
-    from webapp import serve as serve_app
-
-    serve_app(index_dir=resolve_index_dir(index_dir), host=host, port=port, threads=threads)
 
 
 @main.command()

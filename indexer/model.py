@@ -1,33 +1,94 @@
-"""The data contract: raw blocks from readers, and the report and paragraph records.
+"""The data contract: raw blocks from readers, and the records every later stage passes on.
 
 Readers turn a file into a list of :class:`Block`. ``clean`` repairs the blocks,
 ``structure`` turns them into sections and paragraphs, ``metadata`` reads the
 report's facts, and ``store`` writes one whoosh document per :class:`Paragraph`.
+
+Each record a stage hands on is defined once, here: :class:`Paragraph` (the
+indexed unit, what ``findings dump`` prints), :class:`SearchHit` and
+:class:`SearchResult` (what a search answers), :class:`ReportEntry` (the
+manifest's record of a report) and :class:`ReportDetail` (a report with its
+paragraphs). Each field carries a :class:`FieldSpec` (see :func:`spec`), and
+the other forms are derived from these definitions: the whoosh schema and
+paragraph <-> document mapping (:mod:`indexer.store.schema`), the CSV columns
+(:mod:`webapp.exports`) and the OpenAPI component schemas (:mod:`webapp.openapi`).
+Adding a field to a record is one edit here, plus the code that extracts it.
+On the wire (JSON, CSV, templates) records travel as plain dicts with these keys.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Literal
+from dataclasses import Field, dataclass, field, fields, is_dataclass
+from functools import cache
+from typing import Any, Literal, get_type_hints
 
 BlockKind = Literal["text", "bullet", "heading", "footnote", "signature"]
+IndexKind = Literal["id", "keyword", "text", "numeric", "stored"]
 
-SECTION_TYPES = (
-    "summary",
-    "key_strengths",
-    "areas_for_improvement",
-    "key_findings",
-    "recommendations",
-    "case_study",
-    "next_steps",
-    "pcc_response",
-    "chief_constable_response",
-    "other",
-)
+DOC_TYPES = ("inspection_report", "thematic_report", "pcc_response", "force_response", "progress_update")
+REPORT_TYPES = ("inspection_report", "thematic_report")
+"""Documents an inspectorate publishes."""
+RESPONSE_TYPES = ("pcc_response", "force_response", "progress_update")
+"""Documents that answer an inspectorate's report."""
+SORT_ORDERS = ("relevance", "newest", "oldest")
+"""How a search may be sorted: what ``indexer.search.service.SORTS`` accepts (a test keeps them equal)."""
+GLOSSARY_SOURCES = ("glossary", "corpus")
+"""Where a glossary entry's expansion comes from: the glossary file, or a definition in the corpus."""
 
-FINDING_TYPES = ("strength", "area_for_improvement", "recommendation", "key_finding")
+SPEC_KEY = "findings"
+"""The key of a :class:`FieldSpec` in a dataclass field's metadata."""
 
-DOC_TYPES = ("inspection_report", "pcc_response")
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the derived forms of a record need to know about one of its fields."""
+
+    doc: str
+    """What the field holds, in a sentence: the OpenAPI description."""
+    index: IndexKind | None = None
+    """How the whoosh document holds it: ``id`` (one exact term), ``keyword`` (several exact terms, for a
+    tuple of strings), ``text`` (analysed words), ``numeric``, ``stored`` (kept, not searchable); None for
+    fields of records that are not indexed."""
+    unique: bool = False
+    """An ``id`` field whose value names one document (whoosh updates by it)."""
+    sortable: bool = False
+    """Whoosh keeps a column of its values, for sorting."""
+    phrase: bool = False
+    """A ``text`` field that keeps word positions, for phrase queries."""
+    facet: int | None = None
+    """Its place (from 1) among the facets counted for every search, in display order; None for no facet."""
+    csv: int | None = None
+    """Its place (from 1) among the columns of CSV exports; None when exports leave it out."""
+    enum: tuple[str, ...] = ()
+    """The only values it takes, when they are a closed set."""
+    served: bool = True
+    """False for bookkeeping the store keeps but no answer shows."""
+
+
+def spec(doc: str, **details: Any) -> dict[str, FieldSpec]:
+    """A record field's metadata: ``field(metadata=spec("What it is.", index="id", csv=3))``."""
+    return {SPEC_KEY: FieldSpec(doc, **details)}
+
+
+def spec_of(record_field: Field) -> FieldSpec:
+    """The field's :class:`FieldSpec` (an empty one for a field declared without)."""
+    return record_field.metadata.get(SPEC_KEY) or FieldSpec("")
+
+
+@cache
+def record_fields(record: type, *, served_only: bool = False) -> tuple[tuple[str, Any, FieldSpec], ...]:
+    """(name, type, spec) of each field of a record class, in declaration order (inherited fields first)."""
+    if not is_dataclass(record):
+        raise TypeError(f"{record!r} is not a record class")
+    hints = get_type_hints(record)
+    found = ((f.name, hints[f.name], spec_of(f)) for f in fields(record))
+    return tuple(entry for entry in found if entry[2].served or not served_only)
+
+
+def own_fields(record: type, base: type) -> tuple[tuple[str, Any, FieldSpec], ...]:
+    """The served fields ``record`` declares beyond those of ``base`` (one of its ancestors)."""
+    inherited = {name for name, _, _ in record_fields(base)}
+    return tuple(entry for entry in record_fields(record, served_only=True) if entry[0] not in inherited)
 
 
 class ReportParseError(Exception):
@@ -43,9 +104,8 @@ class ReportParseError(Exception):
 class Footnote:
     """A footnote taken out of the text flow."""
 
-    marker: str
-    """The marker as printed, normalised to digits (``"1"``)."""
-    text: str
+    marker: str = field(metadata=spec("The marker as printed, normalised to digits (`1`)."))
+    text: str = field(metadata=spec("The footnote's text."))
 
 
 @dataclass(frozen=True)
@@ -70,46 +130,130 @@ class Block:
     """Footnotes whose markers ``clean`` took out of this block's text."""
 
 
+# -- the records ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of a report: the unit that is indexed, found and cited."""
 
-    id: str
-    """Globally unique and stable: ``{report_id}-{anchor}``."""
-    report_id: str
-    report_title: str
-    section: str
-    """The heading the paragraph sits under, as printed."""
-    section_type: str
-    """One of :data:`SECTION_TYPES`."""
-    finding_type: str | None
-    """One of :data:`FINDING_TYPES` for a bullet in a findings section, else None."""
-    paragraph_number: int
-    """1-based, in reading order, within the report."""
-    anchor: str
-    """HTML id, derived from the content, stable when other paragraphs change."""
-    page: int | None
-    doc_type: str
-    published: str | None
-    """ISO date: ``YYYY-MM-DD``, or ``YYYY-MM`` when the document gives only a month."""
-    year: int | None
-    inspectorates: tuple[str, ...]
-    forces: tuple[str, ...]
-    areas: tuple[str, ...]
-    source_url: str | None
-    source_file: str
-    themes: tuple[str, ...]
-    text: str
-    footnotes: tuple[Footnote, ...] = ()
-    is_bullet: bool = False
+    id: str = field(
+        metadata=spec("Globally unique and stable: `{report_id}--{anchor}`.", index="id", unique=True, csv=1)
+    )
+    report_id: str = field(metadata=spec("The report the paragraph is in.", index="id", csv=2))
+    report_title: str = field(metadata=spec("The report's title.", index="stored", csv=3))
+    section: str = field(metadata=spec("The heading the paragraph sits under, as printed.", index="text", csv=10))
+    section_type: str = field(
+        metadata=spec(
+            "The kind of section: `summary`, `key_strengths`, `areas_for_improvement`, `key_findings`, "
+            "`recommendations`, `case_study`, `next_steps`, `pcc_response`, `chief_constable_response` or `other`.",
+            index="id",
+            facet=4,
+            csv=11,
+        )
+    )
+    finding_type: str | None = field(
+        metadata=spec(
+            "For a finding, its kind: `strength`, `area_for_improvement`, `recommendation` or `key_finding`.",
+            index="id",
+            facet=5,
+            csv=12,
+        )
+    )
+    paragraph_number: int = field(
+        metadata=spec("1-based, in reading order, within the report.", index="numeric", sortable=True, csv=13)
+    )
+    anchor: str = field(
+        metadata=spec("HTML id, derived from the content, stable when other paragraphs change.", index="stored")
+    )
+    page: int | None = field(metadata=spec("The PDF page the paragraph starts on.", index="stored", csv=14))
+    doc_type: str = field(
+        metadata=spec("The kind of document.", index="id", enum=DOC_TYPES, facet=6, csv=4)
+    )
+    published: str | None = field(
+        metadata=spec(
+            "ISO date: `YYYY-MM-DD`, or `YYYY-MM` when the document gives only a month.",
+            index="id",
+            sortable=True,
+            csv=5,
+        )
+    )
+    year: int | None = field(metadata=spec("The year of publication.", index="id", facet=7))
+    inspectorates: tuple[str, ...] = field(
+        metadata=spec("The inspectorates that wrote the report.", index="keyword", facet=1, csv=6)
+    )
+    forces: tuple[str, ...] = field(
+        metadata=spec("The police forces the report is about.", index="keyword", facet=2, csv=7)
+    )
+    areas: tuple[str, ...] = field(
+        metadata=spec("The local authority areas the report is about.", index="keyword", csv=8)
+    )
+    source_url: str | None = field(metadata=spec("Where the report was published.", index="stored"))
+    source_file: str = field(metadata=spec("The report's file, relative to the corpus folder.", index="id"))
+    themes: tuple[str, ...] = field(
+        metadata=spec("The themes the paragraph is about (see `themes.toml`).", index="keyword", facet=3, csv=9)
+    )
+    text: str = field(metadata=spec("The paragraph's text.", index="text", phrase=True, csv=15))
+    footnotes: tuple[Footnote, ...] = field(
+        default=(), metadata=spec("The footnotes its text refers to.", index="stored")
+    )
+    is_bullet: bool = field(default=False, metadata=spec("True for a bullet point.", index="stored"))
 
-    def to_record(self) -> dict:
-        """The JSON-ready record used by the CLI, the API and the web app."""
-        record = asdict(self)
-        for name in ("inspectorates", "forces", "areas", "themes"):
-            record[name] = list(record[name])
-        record["footnotes"] = [dict(f) for f in record["footnotes"]]
-        return record
+
+@dataclass(frozen=True, kw_only=True)
+class RankedParagraph(Paragraph):
+    """A paragraph record in the order a search ranks it (what an export lists)."""
+
+    score: float | None = field(metadata=spec("The relevance score, or null when sorted by date."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchHit(RankedParagraph):
+    """A paragraph record on a page of search results, with what the query matched in it."""
+
+    snippet: str = field(metadata=spec("Escaped HTML with <mark> around matches."))
+    matched: tuple[str, ...] = field(metadata=spec("The distinct forms that matched, as written in the text."))
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet and how many results have it."""
+
+    value: str = field(metadata=spec("The value, as stored."))
+    count: int = field(metadata=spec("Results with this value, counting the other filters but not this facet's."))
+    selected: bool = field(metadata=spec("True when the search filters by this value."))
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """An acronym the query uses and what it stands for."""
+
+    acronym: str = field(metadata=spec("The acronym, as the glossary or the corpus writes it."))
+    expansion: str = field(metadata=spec("What it stands for."))
+    source: str = field(metadata=spec("Where the expansion comes from.", enum=GLOSSARY_SOURCES))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of a search: the matches, facet counts, glossary entries and suggestions."""
+
+    query: str = field(metadata=spec("The query as given."))
+    total: int = field(metadata=spec("Paragraphs matching the query and filters."))
+    page: int = field(metadata=spec("This page's number, from 1."))
+    per_page: int = field(metadata=spec("Results per page."))
+    pages: int = field(metadata=spec("Pages in all (at least 1)."))
+    sort: str = field(metadata=spec("The order of the results.", enum=SORT_ORDERS))
+    filters: dict[str, tuple[str, ...]] = field(
+        metadata=spec("The filters applied, by index field, with values as stored.")
+    )
+    facets: dict[str, tuple[FacetValue, ...]] = field(metadata=spec("Facet counts, by index field."))
+    results: tuple[SearchHit, ...] = field(metadata=spec("This page's matches, best first (or by date)."))
+    suggestion: str | None = field(metadata=spec("A corrected spelling of the query, if one looks likely."))
+    corrected: bool = field(
+        metadata=spec("True when nothing matched the query and the results are the suggestion's.")
+    )
+    glossary: tuple[GlossaryEntry, ...] = field(metadata=spec("The acronyms the query uses."))
+    notes: tuple[str, ...] = field(metadata=spec("What was done to the query, in words."))
 
 
 @dataclass(frozen=True)
@@ -128,6 +272,15 @@ class ReportMeta:
 
 
 @dataclass(frozen=True)
+class DroppedText:
+    """Text of a document that is not indexed, and why: nothing disappears without a reason."""
+
+    text: str
+    reason: str
+    """What kind of text it is: "cookie banner or site chrome", "contents line", "page number", "signature"..."""
+
+
+@dataclass(frozen=True)
 class Report:
     """A parsed report: its metadata and its paragraphs in reading order."""
 
@@ -140,3 +293,70 @@ class Report:
     """report_id of the report this PCC response answers, when it is in the corpus."""
     defined_acronyms: tuple[tuple[str, str], ...] = field(default=())
     """(acronym, expansion) pairs the text defines in place."""
+    dropped: tuple[DroppedText, ...] = field(default=())
+    """Text read from the file but not indexed, each with its reason, in reading order."""
+    words_read: int = 0
+    """Words in the text the reader found in the file."""
+    words_indexed: int = 0
+    """Words of that text that were indexed: paragraphs, footnotes, headings and the title."""
+
+    @property
+    def coverage(self) -> float:
+        """The share of the file's words that were indexed (1.0 for a file with no words)."""
+        return min(1.0, self.words_indexed / self.words_read) if self.words_read else 1.0
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """The index manifest's record of one report (see :mod:`indexer.store.manifest`)."""
+
+    report_id: str = field(metadata=spec("The report's id: its file's path, as a slug."))
+    source_file: str = field(metadata=spec("The report's file, relative to the corpus folder."))
+    content_hash: str = field(metadata=spec("SHA-256 of the file's bytes, when it was indexed."))
+    title: str = field(metadata=spec("The report's title."))
+    doc_type: str = field(metadata=spec("The kind of document.", enum=DOC_TYPES))
+    published: str | None = field(metadata=spec("ISO date: `YYYY-MM-DD`, or `YYYY-MM`."))
+    inspectorates: tuple[str, ...] = field(metadata=spec("The inspectorates that wrote the report."))
+    forces: tuple[str, ...] = field(metadata=spec("The police forces the report is about."))
+    areas: tuple[str, ...] = field(metadata=spec("The local authority areas the report is about."))
+    source_url: str | None = field(metadata=spec("Where the report was published."))
+    responds_to_title: str | None = field(
+        metadata=spec("For a PCC response, the title of the report it answers, as its text gives it.")
+    )
+    responds_to_override: str | None = field(
+        metadata=spec("The report a sidecar says this one answers.", served=False)
+    )
+    responds_to: str | None = field(metadata=spec("The id of the indexed report this one answers."))
+    paragraph_count: int = field(metadata=spec("Paragraphs indexed."))
+    defined_acronyms: tuple[tuple[str, str], ...] = field(
+        metadata=spec("(acronym, expansion) pairs the text defines in place.", served=False)
+    )
+    words_read: int = field(metadata=spec("Words in the text read from the file."))
+    words_indexed: int = field(metadata=spec("Words of that text that were indexed."))
+    dropped: tuple[tuple[str, str], ...] = field(
+        metadata=spec("(text, reason) of the text that was not indexed, in reading order.", served=False)
+    )
+
+
+@dataclass(frozen=True)
+class LinkedReport:
+    """Another report this one is linked to."""
+
+    report_id: str = field(metadata=spec("The linked report's id."))
+    title: str = field(metadata=spec("The linked report's title."))
+
+
+@dataclass(frozen=True)
+class ReportResponse(LinkedReport):
+    """A PCC response to this report."""
+
+    published: str | None = field(metadata=spec("When the response was published."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportDetail(ReportEntry):
+    """A whole report: its manifest entry, every paragraph in order, and the reports linked to it."""
+
+    paragraphs: tuple[Paragraph, ...] = field(metadata=spec("Every paragraph, in reading order."))
+    responses: tuple[ReportResponse, ...] = field(metadata=spec("The PCC responses to this report."))
+    responds_to_report: LinkedReport | None = field(metadata=spec("The report this one answers, if indexed."))

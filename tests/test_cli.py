@@ -81,3 +81,45 @@ def test_a_base_url_that_is_not_an_address_is_refused(corpus_index):
     result = _search(corpus_index, "VIST", "--base-url", "findings.example.org")
     assert result.exit_code == 1
     assert "must be an absolute address such as https://findings.example.org" in result.stderr
+
+
+def test_json_results_end_with_permalink_and_citation(corpus_index):
+    """--json results are the service's records, then the permalink path and the citation, as the API gives them."""
+    data = json.loads(_search(corpus_index, "VIST", "--json", "--base-url", "https://findings.example.org").stdout)
+    for record in data["results"]:
+        assert list(record)[-2:] == ["url", "citation"]
+        assert record["url"] == f"/p/{record['id']}"
+        assert record["citation"]["markdown"].count(f"(https://findings.example.org/p/{record['id']})") == 1
+
+
+def test_cli_permalinks_are_the_web_apps_route(corpus_index):
+    """The CLI's permalink path is what the web app's url_for makes for a paragraph."""
+    from indexer.cli import PERMALINK_PATH
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("reports.permalink", paragraph_id=VIST_DEVON_IDS[0]) == PERMALINK_PATH.format(
+            id=VIST_DEVON_IDS[0]
+        )
+
+
+def test_serve_is_added_by_the_web_apps_entry_point(corpus_index, monkeypatch):
+    """`findings serve` is found through the findings.commands entry point and passes its options on."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    assert [(point.name, point.value) for point in entry_points(group="findings.commands")] == [
+        ("serve", "webapp.serve:serve_command")
+    ]
+    calls = []
+    # The module, not the function that webapp/__init__.py exports under the same name.
+    monkeypatch.setattr(import_module("webapp.serve"), "serve", lambda **options: calls.append(options))
+    runner = CliRunner()
+    assert "serve" in runner.invoke(main, ["--help"]).stdout
+    args = ["serve", "--index-dir", str(corpus_index), "--host", "0.0.0.0", "--port", "8123", "--threads", "2"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert calls == [{"index_dir": corpus_index, "host": "0.0.0.0", "port": 8123, "threads": 2}]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from indexer.search.citation import citation
+from webapp.links import base_url, report_url, with_links
 from webapp.openapi import openapi_document
 from webapp.params import parse_args
 from webapp.reports import ID_RE
-from webapp.service import base_url, get_service, run_search
+from webapp.service import get_service, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -39,12 +39,8 @@ def report(report_id: str):
     found = get_service().report(report_id)
     if found is None:
         abort(404)
-    root = base_url()
-    paragraphs = []
-    for record in found["paragraphs"]:
-        url = f"/p/{record['id']}"
-        paragraphs.append(dict(record, url=url, citation=citation(record, root + url)))
-    return jsonify(dict(found, url=f"/reports/{report_id}", paragraphs=paragraphs))
+    paragraphs = [with_links(record) for record in found["paragraphs"]]
+    return jsonify(dict(found, url=report_url(report_id), paragraphs=paragraphs))
 
 
 @bp.get("/paragraphs/<paragraph_id>")
@@ -52,10 +48,10 @@ def paragraph(paragraph_id: str):
     """One paragraph record with its permalink and citation."""
     if not ID_RE.fullmatch(paragraph_id):
         abort(404)
-    record = get_service().paragraph(paragraph_id, base_url=base_url())
+    record = get_service().paragraph(paragraph_id)
     if record is None:
         abort(404)
-    return jsonify(record)
+    return jsonify(with_links(record))
 
 
 @bp.get("/openapi.json")

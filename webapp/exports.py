@@ -9,20 +9,48 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from indexer.ingest.pipeline import slugify
+from indexer.model import SORT_ORDERS, Paragraph, RankedParagraph, record_fields, spec
+from webapp.links import with_export_links
 from webapp.params import SearchParams, parse_args
-from webapp.service import base_url, get_service
+from webapp.service import get_service
 
 bp = Blueprint("exports", __name__)
 
-CSV_COLUMNS = (
-    "id", "report_id", "report_title", "doc_type", "published", "inspectorates", "forces", "areas", "themes",
-    "section", "section_type", "finding_type", "paragraph_number", "page", "text", "permalink", "citation",
-    "citation_markdown",
-)  # fmt: skip
+
+@dataclass(frozen=True)
+class Export:
+    """Every match of a search, up to the cap: what /search.json gives."""
+
+    query: str = field(metadata=spec("The query as given."))
+    filters: dict[str, tuple[str, ...]] = field(
+        metadata=spec("The filters applied, by index field, with values as stored.")
+    )
+    sort: str = field(metadata=spec("The order of the results.", enum=SORT_ORDERS))
+    count: int = field(metadata=spec("Results in this export."))
+    cap: int = field(metadata=spec("The most results an export holds."))
+    truncated: bool = field(metadata=spec("True when the search found more than the cap."))
+    results: tuple[RankedParagraph, ...] = field(metadata=spec("The matches, best first (or by date when sorted)."))
+
+
+def csv_fields(record: type = Paragraph) -> tuple[str, ...]:
+    """The record's fields that CSV exports hold, in column order (their specs' ``csv``)."""
+    chosen = [(spec.csv, name) for name, _, spec in record_fields(record, served_only=True) if spec.csv is not None]
+    return tuple(name for _, name in sorted(chosen))
+
+
+LINK_COLUMNS: dict[str, Callable[[dict], str]] = {
+    "permalink": lambda record: record["permalink"],
+    "citation": lambda record: record["citation"]["text"],
+    "citation_markdown": lambda record: record["citation"]["markdown"],
+}
+"""Columns after the record's: its absolute permalink and its citation, plain and Markdown."""
+CSV_COLUMNS = (*csv_fields(), *LINK_COLUMNS)
 LIST_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Cells a spreadsheet would run as a formula (OWASP "CSV injection"): such cells get a leading apostrophe."""
@@ -37,13 +65,8 @@ def neutralise(cell: object) -> object:
 
 def _records(params: SearchParams) -> tuple[list[dict], bool]:
     cap = current_app.config["EXPORT_CAP"]
-    root = base_url()
-    records = get_service().export(
-        params.q, filters=params.service_filters, sort=params.sort, cap=cap + 1, base_url=root
-    )
-    for record in records:
-        record["permalink"] = root + record["url"]
-    return records[:cap], len(records) > cap
+    records = get_service().export(params.q, filters=params.service_filters, sort=params.sort, cap=cap + 1)
+    return [with_export_links(record) for record in records[:cap]], len(records) > cap
 
 
 def _filename(params: SearchParams, extension: str) -> str:
@@ -62,12 +85,7 @@ def csv_export():
     for record in records:
         row = []
         for column in CSV_COLUMNS:
-            if column == "citation":
-                value = record["citation"]["text"]
-            elif column == "citation_markdown":
-                value = record["citation"]["markdown"]
-            else:
-                value = record.get(column)
+            value = LINK_COLUMNS[column](record) if column in LINK_COLUMNS else record.get(column)
             if isinstance(value, list):
                 value = LIST_SEPARATOR.join(value)
             row.append(neutralise("" if value is None else value))

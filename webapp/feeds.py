@@ -10,8 +10,9 @@ from flask import Blueprint, Response, current_app, request
 
 from indexer.search.citation import human_date
 from indexer.search.service import MAX_PER_PAGE
+from webapp.links import absolute, with_links
 from webapp.params import parse_args
-from webapp.service import base_url, get_service
+from webapp.service import get_service
 from webapp.sidebar import FACET_TITLES, value_label
 
 bp = Blueprint("feeds", __name__)
@@ -26,12 +27,11 @@ ET.register_namespace("", ATOM_NS)
 def atom():
     # A feed is always newest first, whatever sort the search page had.
     params = replace(parse_args(request.args), sort="relevance", page=1)
-    root_url = base_url()
     service = get_service()
     size = min(current_app.config["FEED_SIZE"], MAX_PER_PAGE)
-    result = service.search(params.q, filters=params.service_filters, sort="newest", per_page=size, base_url=root_url)
-    search_page = root_url + params.url("search.search", paging=False)
-    feed_url = root_url + params.url("feeds.atom", paging=False)
+    result = service.search(params.q, filters=params.service_filters, sort="newest", per_page=size)
+    search_page = absolute(params.url("search.search", paging=False))
+    feed_url = absolute(params.url("feeds.atom", paging=False))
 
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _child(feed, "title", f"Findings: {_describe(params)}")
@@ -43,9 +43,9 @@ def atom():
     author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
     _child(author, "name", "Findings")
     _child(feed, "generator", "Findings")
-    for record in result["results"]:
+    for record in map(with_links, result["results"]):
         entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-        permalink = root_url + record["url"]
+        permalink = absolute(record["url"])
         _child(entry, "id", permalink)
         _child(entry, "title", f"{record['report_title']}: {record['section']}, para {record['paragraph_number']}")
         _child(entry, "updated", _timestamp(record.get("published")))

@@ -1,26 +1,50 @@
-"""The OpenAPI 3.1 description of the JSON API, exports and feed, served at /api/openapi.json."""
+"""The OpenAPI 3.1 description of the JSON API, exports and feed, served at /api/openapi.json.
+
+The component schemas are derived from the record definitions (:mod:`indexer.model`, and the links the
+web app adds, :mod:`webapp.links`): see :data:`COMPONENTS`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import is_dataclass
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
+from indexer.model import (
+    FacetValue,
+    FieldSpec,
+    Footnote,
+    GlossaryEntry,
+    LinkedReport,
+    Paragraph,
+    RankedParagraph,
+    ReportDetail,
+    ReportResponse,
+    SearchHit,
+    SearchResult,
+    own_fields,
+    record_fields,
+)
+from indexer.search.citation import Citation
 from indexer.search.query import MAX_QUERY_CHARS
 from indexer.search.service import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from webapp.exports import Export
+from webapp.links import ExportLinks, ParagraphLinks, ReportLinks
 from webapp.params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
 
+COMPONENT_PATH = "#/components/schemas/"
 FILTER_DESCRIPTIONS = {
     "force": "Only paragraphs about this force, e.g. `Devon and Cornwall Police`.",
     "inspectorate": "Only reports by this inspectorate, e.g. `HMICFRS`.",
     "theme": "Only paragraphs tagged with this theme, e.g. `Mental health`.",
     "section": "Only this kind of section, e.g. `areas_for_improvement`.",
     "finding": "Only this kind of finding: `strength`, `area_for_improvement`, `recommendation` or `key_finding`.",
-    "type": "Only this kind of document: `inspection_report` or `pcc_response`.",
+    "type": "Only this kind of document: `inspection_report`, `thematic_report`, `pcc_response`, `force_response` "
+    "or `progress_update`.",
     "year": "Only documents published in this year, e.g. `2020`.",
     "area": "Only paragraphs about this local authority area, e.g. `Plymouth`.",
 }
 
-NULLABLE_STRING = {"type": ["string", "null"]}
-STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
 def _query_parameters(*, paging: bool) -> list[dict]:
@@ -77,7 +101,7 @@ def _id_parameter(name: str) -> dict:
 def _json(schema_name: str, description: str) -> dict:
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+        "content": {"application/json": {"schema": {"$ref": f"{COMPONENT_PATH}{schema_name}"}}},
     }
 
 
@@ -96,134 +120,95 @@ RESULT_LINKS = {
     },
 }
 
+COMPONENTS: tuple[tuple[str, type, type | None, tuple[type, ...]], ...] = (
+    ("Citation", Citation, None, ()),
+    ("Footnote", Footnote, None, ()),
+    ("Paragraph", Paragraph, None, (ParagraphLinks,)),
+    ("SearchHit", SearchHit, Paragraph, ()),
+    ("FacetValue", FacetValue, None, ()),
+    ("GlossaryEntry", GlossaryEntry, None, ()),
+    ("SearchResult", SearchResult, None, ()),
+    ("LinkedReport", LinkedReport, None, ()),
+    ("ReportResponse", ReportResponse, LinkedReport, ()),
+    ("Report", ReportDetail, None, (ReportLinks,)),
+    ("ExportedParagraph", RankedParagraph, Paragraph, (ExportLinks,)),
+    ("Export", Export, None, ()),
+)
+"""(component name, record, the record it extends, what the web app adds to it): each component schema is
+derived from its record's fields. A record that extends another is that one's component and its own fields;
+a field whose type is a record of this table refers to that record's component."""
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+}
+JSON_TYPES: dict[Any, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
 
 def _schemas() -> dict:
-    citation = {
-        "type": "object",
-        "required": ["text", "markdown"],
-        "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
-    }
-    paragraph = {
-        "type": "object",
-        "description": "One paragraph record: the shape shared by the API, exports and `findings dump`.",
-        "properties": {
-            "id": {"type": "string"},
-            "report_id": {"type": "string"},
-            "report_title": {"type": "string"},
-            "section": {"type": "string"},
-            "section_type": {"type": "string"},
-            "finding_type": NULLABLE_STRING,
-            "paragraph_number": {"type": "integer"},
-            "anchor": {"type": "string"},
-            "page": {"type": ["integer", "null"]},
-            "doc_type": {"type": "string", "enum": ["inspection_report", "pcc_response"]},
-            "published": NULLABLE_STRING,
-            "year": {"type": ["integer", "null"]},
-            "inspectorates": STRINGS,
-            "forces": STRINGS,
-            "areas": STRINGS,
-            "source_url": NULLABLE_STRING,
-            "source_file": {"type": "string"},
-            "themes": STRINGS,
-            "text": {"type": "string"},
-            "footnotes": {
-                "type": "array",
-                "items": {"type": "object", "properties": {"marker": {"type": "string"}, "text": {"type": "string"}}},
-            },
-            "is_bullet": {"type": "boolean"},
-            "url": {"type": "string", "description": "The paragraph's permalink, relative to the server."},
-            "citation": {"$ref": "#/components/schemas/Citation"},
-        },
-        "required": ["id", "report_id", "paragraph_number", "anchor", "text"],
-    }
-    result = {
-        "allOf": [
-            {"$ref": "#/components/schemas/Paragraph"},
-            {
-                "type": "object",
-                "properties": {
-                    "snippet": {"type": "string", "description": "Escaped HTML with <mark> around matches."},
-                    "matched": STRINGS,
-                    "score": {"type": ["number", "null"]},
-                },
-            },
-        ]
-    }
-    facet_value = {
-        "type": "object",
-        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
-    }
-    search_result = {
-        "type": "object",
-        "required": ["query", "total", "page", "per_page", "pages", "sort", "filters", "facets", "results"],
-        "properties": {
-            "query": {"type": "string"},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "pages": {"type": "integer"},
-            "sort": {"type": "string", "enum": list(SORTS)},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
-            "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet_value}},
-            "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
-            "suggestion": NULLABLE_STRING,
-            "corrected": {"type": "boolean"},
-            "glossary": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "acronym": {"type": "string"},
-                        "expansion": {"type": "string"},
-                        "source": {"type": "string"},
-                    },
-                },
-            },
-            "notes": STRINGS,
-        },
-    }
-    linked = {"type": "object", "properties": {"report_id": {"type": "string"}, "title": {"type": "string"}}}
-    report = {
-        "type": "object",
-        "properties": {
-            "report_id": {"type": "string"},
-            "title": {"type": "string"},
-            "doc_type": {"type": "string"},
-            "published": NULLABLE_STRING,
-            "inspectorates": STRINGS,
-            "forces": STRINGS,
-            "areas": STRINGS,
-            "source_url": NULLABLE_STRING,
-            "source_file": {"type": "string"},
-            "url": {"type": "string"},
-            "paragraphs": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
-            "responses": {
-                "type": "array",
-                "items": {"allOf": [linked, {"type": "object", "properties": {"published": NULLABLE_STRING}}]},
-            },
-            "responds_to_report": {"oneOf": [linked, {"type": "null"}]},
-        },
-        "required": ["report_id", "title", "paragraphs"],
-    }
-    export = {
-        "type": "object",
-        "properties": {
-            "query": {"type": "string"},
-            "filters": {"type": "object", "additionalProperties": STRINGS},
-            "sort": {"type": "string"},
-            "count": {"type": "integer"},
-            "cap": {"type": "integer"},
-            "truncated": {"type": "boolean"},
-            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
-        },
-    }
-    error = {
-        "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
-    }
-    return {"Citation": citation, "Paragraph": paragraph, "SearchHit": result, "SearchResult": search_result,
-            "Report": report, "Export": export, "Error": error}  # fmt: skip
+    refs = {record: name for name, record, _, _ in COMPONENTS}
+    schemas = {}
+    for name, record, extends, additions in COMPONENTS:
+        if extends is None:
+            schemas[name] = record_schema(record, *additions, refs=refs)
+        else:
+            own = [*own_fields(record, extends)]
+            for addition in additions:
+                own += record_fields(addition, served_only=True)
+            schemas[name] = {
+                "description": _summary(record),
+                "allOf": [{"$ref": f"{COMPONENT_PATH}{refs[extends]}"}, _object(own, refs)],
+            }
+    schemas["Error"] = ERROR_SCHEMA
+    return schemas
+
+
+def record_schema(record: type, *additions: type, refs: dict[type, str] | None = None) -> dict:
+    """The JSON schema of a record class's served fields (and those of ``additions``), all required."""
+    entries = [entry for source in (record, *additions) for entry in record_fields(source, served_only=True)]
+    return {"description": _summary(record), **_object(entries, refs or {})}
+
+
+def _object(entries, refs: dict[type, str]) -> dict:
+    properties = {name: _property(annotation, field_spec, refs) for name, annotation, field_spec in entries}
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _property(annotation: Any, field_spec: FieldSpec, refs: dict[type, str]) -> dict:
+    schema = _type_schema(annotation, refs)
+    if field_spec.enum:
+        nullable = isinstance(schema.get("type"), list)
+        schema["enum"] = [*field_spec.enum, None] if nullable else list(field_spec.enum)
+    if field_spec.doc:
+        schema["description"] = field_spec.doc
+    return schema
+
+
+def _type_schema(annotation: Any, refs: dict[type, str]) -> dict:
+    """The JSON schema of a field's type: str, int, float, bool, ``T | None``, ``tuple[T, ...]``,
+    ``dict[str, T]``, or a record (a reference to its component, else inline)."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType) and type(None) in args and len(args) == 2:
+        (inner,) = (arg for arg in args if arg is not type(None))
+        schema = _type_schema(inner, refs)
+        if isinstance(schema.get("type"), str):
+            return dict(schema, type=[schema["type"], "null"])
+        return {"oneOf": [schema, {"type": "null"}]}
+    if origin in (tuple, list) and (origin is list or args[-1:] == (Ellipsis,)):
+        return {"type": "array", "items": _type_schema(args[0], refs)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], refs)}
+    if annotation in refs:
+        return {"$ref": f"{COMPONENT_PATH}{refs[annotation]}"}
+    if is_dataclass(annotation) and isinstance(annotation, type):
+        return record_schema(annotation, refs=refs)
+    if annotation in JSON_TYPES:
+        return {"type": JSON_TYPES[annotation]}
+    raise TypeError(f"no JSON schema for {annotation!r}")
+
+
+def _summary(record: type) -> str:
+    return (record.__doc__ or "").strip().split("\n\n")[0]
 
 
 def openapi_document(*, export_cap: int, server_url: str) -> dict:

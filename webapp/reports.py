@@ -7,10 +7,10 @@ import re
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from indexer.ingest.pipeline import slugify
-from indexer.search.citation import citation
 from indexer.search.highlight import find_matches
+from webapp.links import cite
 from webapp.params import check_text
-from webapp.service import base_url, get_service
+from webapp.service import get_service
 
 bp = Blueprint("reports", __name__)
 
@@ -50,9 +50,10 @@ def report(report_id: str):
         matches=matches,
         query=query,
         cited=cited,
-        citation=citation(cited_record, f"{base_url()}/p/{cited_record['id']}") if cited_record else None,
+        citation=cite(cited_record) if cited_record else None,
         clear_url=url_for("reports.report", report_id=report_id, p=cited or None, _anchor=cited or None),
         search_url=url_for("search.search", q=query) if query else None,
+        reading=service.reading(report_id),
     )
 
 

@@ -1,4 +1,8 @@
-"""Serving the app with waitress, the production WSGI server (never Flask's development server)."""
+"""Serving the app with waitress, the production WSGI server (never Flask's development server).
+
+``findings serve`` is :func:`serve_command`, which the ``findings`` command finds through the
+``findings.commands`` entry point (the indexer does not import the web app).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import click
 from waitress.channel import HTTPChannel
 from waitress.server import create_server as _waitress_server
 from waitress.task import ErrorTask
 
+from indexer.cli import index_dir_option
+from indexer.store.generations import resolve_index_dir
 from webapp.security import SECURITY_HEADERS
 
 DEFAULT_THREADS = 8
@@ -81,3 +88,13 @@ def serve(*, index_dir: str | Path, host: str = "127.0.0.1", port: int = 5000, t
         pass
     finally:
         server.close()
+
+
+@click.command("serve")
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--threads", type=int, default=DEFAULT_THREADS, show_default=True)
+def serve_command(index_dir: Path | None, host: str, port: int, threads: int) -> None:
+    """Serve the web app with the production WSGI server (waitress)."""
+    serve(index_dir=resolve_index_dir(index_dir), host=host, port=port, threads=threads)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from typing import cast
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from werkzeug.local import LocalProxy
 
 from indexer.search.service import SearchService
 from indexer.store.generations import resolve_index_dir
+from webapp.links import with_links
 
 EXTENSION = "findings"
 
@@ -35,17 +36,14 @@ def get_service(app: Flask | None = None) -> SearchService:
 
 
 def run_search(params) -> dict:
-    """The shared result shape for a request's parsed search parameters; raises QueryError."""
-    return get_service().search(
+    """The shared result shape for a request's parsed search parameters, each result with its permalink and
+    citation; raises QueryError."""
+    result = get_service().search(
         params.q,
         filters=params.service_filters,
         sort=params.sort,
         page=params.page,
         per_page=params.per_page,
-        base_url=base_url(),
     )
-
-
-def base_url() -> str:
-    """Scheme and host that permalinks in citations start with: configured, else this request's."""
-    return current_app.config["BASE_URL"] or request.host_url.rstrip("/")
+    result["results"] = [with_links(record) for record in result["results"]]
+    return result

@@ -22,14 +22,44 @@ BOILERPLATE_RES = tuple(
     re.compile(pattern, re.I)
     for pattern in (
         r"^\s*this (site|website) uses cookies",
+        r"^\s*cookies on (this|the|our) (site|website)\b",
+        r"^\s*we use (some )?(essential |necessary )?cookies\b",
         r"\bcookies?\b.{0,120}\b(preferences|settings|consent|analytics|accept|reject)\b",
         r"^\s*(necessary|analytics|functional|marketing) cookies\s*$",
         r"^\s*(accept|reject) (all )?(additional |analytics )?cookies\s*$",
         r"^\s*(google analytics|cookie (policy|settings|preferences))\s*$",
         r"^\s*(back to top|print this page|share this page|share on (twitter|facebook|linkedin))\s*$",
         r"^\s*(you are here|breadcrumbs?)\s*:?",
+        r"^\s*main content (is )?below\s*$",
+        r"^\s*(planned |scheduled )?(website |site |service )?(downtime|maintenance|outage)( tonight| today)?\s*$",
+        r"\b(website|site)\b.{0,80}\b(unavailable|offline|down for|maintenance)\b",
+        r"^\s*(home|news|latest news|news and events|publications|menu|search|search this site|contact us|about us"
+        r"|accessibility|privacy( notice| policy)?|sitemap|terms and conditions|related (news|content|links|pages)"
+        r"|posted in [\w ]{1,30})\s*$",
+        r"^\s*(contact us|accessibility|privacy( notice| policy)?|cookies|sitemap)(\s+(contact us|accessibility"
+        r"|privacy( notice| policy)?|cookies|sitemap|terms and conditions)){1,5}\s*$",
+        r"^\s*agenda item\s+\d+[a-z]?\s*$",
     )
 )
+# Print furniture, anywhere in a document: what it is, for the list of dropped lines.
+FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), reason)
+    for pattern, reason in (
+        (r"^\s*(table of )?contents\s*$", "contents heading"),
+        (r"^.{2,160}?(\s*\.){4,}\s*\d{1,3}\s*$", "contents line"),
+        (r"^\s*(page\s+)?\d{1,3}(\s+of\s+\d{1,3})?\s*$", "page number"),
+        (r"^\s*(©|\(c\)|copyright)\s.{0,60}\b(19|20)\d{2}\b[\s.]*$", "copyright line"),
+        (r"^\s*(©|\(c\))\s*(crown copyright|hmic\w*|hmi \w+)[\s.]*$", "copyright line"),
+        (r"^\s*isbn[:\s]*[\d-]{10,17}[\dx]?\s*$", "ISBN line"),
+    )
+)
+POSTCODE_RE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+NAV_LABEL_CHARS, NAV_LABEL_WORDS = 40, 4
+ADDRESS_MAX_CHARS = 240
+ADDRESS_LINES = 5
+"""Lines of an address above its postcode, at most, when each line is a block of its own."""
+ADDRESS_LINE_CHARS = 60
+COUNTRY_LINES = {"england", "wales", "scotland", "united kingdom", "uk"}
 # Banners are at the top of a page; the looser cookie patterns only apply there.
 BOILERPLATE_HEAD_BLOCKS = 30
 
@@ -64,9 +94,13 @@ INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACE_RE = re.compile(r"[ \t]+")
 
 
-def clean_blocks(blocks: list[Block]) -> list[Block]:
-    """The cleaned blocks of one document, in reading order."""
-    blocks = drop_boilerplate(blocks)
+def clean_blocks(blocks: list[Block], dropped: list[tuple[str, str]] | None = None) -> list[Block]:
+    """The cleaned blocks of one document, in reading order.
+
+    Blocks dropped as boilerplate are appended to ``dropped`` as (text, reason), so that no
+    line of a document disappears without a reason a user can see.
+    """
+    blocks = drop_boilerplate(blocks, dropped)
     blocks, footnotes = extract_footnotes(blocks)
     blocks = mark_signatures(blocks)
     blocks = split_leading_headings(blocks)
@@ -78,21 +112,92 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     return [block for block in blocks if block.text]
 
 
-def drop_boilerplate(blocks: list[Block]) -> list[Block]:
-    """Drop cookie banners, skip links and share bars; a skip link ends the page chrome."""
+def drop_boilerplate(blocks: list[Block], dropped: list[tuple[str, str]] | None = None) -> list[Block]:
+    """Drop cookie banners, skip links, site chrome and print furniture; a skip link ends the page chrome."""
+    dropped = dropped if dropped is not None else []
     head = blocks[:BOILERPLATE_HEAD_BLOCKS]
     for index, block in enumerate(head):
         if SKIP_LINK_RE.match(block.text):
-            blocks = blocks[index + 1 :]
+            dropped.extend((earlier.text, "site chrome before the skip link") for earlier in blocks[:index])
+            blocks = blocks[index:]
             break
+    reasons = [
+        boilerplate_reason(block.text, at_head=index < BOILERPLATE_HEAD_BLOCKS) for index, block in enumerate(blocks)
+    ]
+    _extend_addresses(blocks, reasons)
+    _mark_navigation(blocks, reasons)
     kept = []
-    for index, block in enumerate(blocks):
-        if SKIP_LINK_RE.match(block.text):
-            continue
-        if index < BOILERPLATE_HEAD_BLOCKS and any(pattern.search(block.text) for pattern in BOILERPLATE_RES):
-            continue
-        kept.append(block)
+    for block, reason in zip(blocks, reasons, strict=True):
+        if reason:
+            dropped.append((block.text, reason))
+        else:
+            kept.append(block)
     return kept
+
+
+def _extend_addresses(blocks: list[Block], reasons: list[str | None]) -> None:
+    """An address laid out one line a block: the short lines before a postcode, and a country after it."""
+    for index, reason in enumerate(reasons):
+        if reason != "postal address" or "\n" in blocks[index].text:
+            continue
+        start = index
+        while (
+            start > 0
+            and index - start < ADDRESS_LINES
+            and _address_line(blocks[start - 1].text)
+            and not reasons[start - 1]
+        ):
+            start -= 1
+        for earlier in range(start, index):
+            reasons[earlier] = "postal address"
+        after = index + 1
+        if after < len(blocks) and blocks[after].text.strip().lower() in COUNTRY_LINES and not reasons[after]:
+            reasons[after] = "postal address"
+
+
+def _mark_navigation(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Short link labels between pieces of page chrome at the top of a page ("PEEL assessments")."""
+    chrome = {"cookie banner or site chrome", "skip link", "site chrome before the skip link", "site navigation"}
+    for index in range(min(len(blocks), BOILERPLATE_HEAD_BLOCKS) - 1, -1, -1):
+        text = blocks[index].text.strip()
+        if reasons[index] or len(text) > NAV_LABEL_CHARS or len(text.split()) > NAV_LABEL_WORDS:
+            continue
+        if text.endswith((".", "?", "!", ":")):
+            continue
+        before = reasons[index - 1] in chrome if index > 0 else True
+        after = index + 1 < len(blocks) and reasons[index + 1] in chrome
+        if before and after:
+            reasons[index] = "site navigation"
+
+
+def _address_line(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text) <= ADDRESS_LINE_CHARS and not text.endswith((".", "?", "!")) and "\n" not in text
+
+
+def boilerplate_reason(text: str, *, at_head: bool) -> str | None:
+    """Why a block is boilerplate (its kind), or None when it is content."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1:
+        # Lines of chrome run together ("Skip to content" / "Main content is below"): all must be chrome.
+        reasons = [boilerplate_reason(line, at_head=at_head) for line in lines]
+        if all(reasons):
+            return reasons[0]
+    if SKIP_LINK_RE.match(text):
+        return "skip link"
+    if at_head and any(pattern.search(text) for pattern in BOILERPLATE_RES):
+        return "cookie banner or site chrome"
+    for pattern, reason in FURNITURE:
+        if pattern.match(text):
+            return reason
+    if (
+        len(text) <= ADDRESS_MAX_CHARS
+        and POSTCODE_RE.search(text)
+        and not text.rstrip().endswith((".", "?", "!"))
+        and text.count("\n") <= 8
+    ):
+        return "postal address"
+    return None
 
 
 def extract_footnotes(blocks: list[Block]) -> tuple[list[Block], dict[str, str]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexer.ingest.structure import MONTHS, Structure
 from indexer.ingest.termmatch import TermMatcher
-from indexer.model import DOC_TYPES, ReportMeta, ReportParseError
+from indexer.model import DOC_TYPES, RESPONSE_TYPES, ReportMeta, ReportParseError
 
 DATA_DIR = Path(__file__).with_name("data")
 SIDECAR_SUFFIX = ".meta.toml"
@@ -25,8 +25,24 @@ SIDECAR_FIELDS = {"title", "doc_type", "published", "inspectorates", "forces", "
 MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS.split("|"), start=1)}
 DAY_MONTH_YEAR = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS}),?\s+(?P<year>\d{{4}})"
 MONTH_YEAR = rf"(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
-PUBLISHED_ON_RE = re.compile(rf"\bpublished\s+(?:on\s+)?(?:the\s+)?{DAY_MONTH_YEAR}", re.I)
-PUBLISHED_IN_RE = re.compile(rf"\bpublished\s+in\s+{MONTH_YEAR}", re.I)
+PUBLISHED_ON_RE = re.compile(rf"\bpublished(?:\s+on)?\s*:?\s+(?:the\s+)?{DAY_MONTH_YEAR}", re.I)
+PUBLISHED_IN_RE = re.compile(rf"\bpublished(?:\s+in|\s*:)\s+{MONTH_YEAR}", re.I)
+# "Last updated 12/05/2019", "Date response sent: 07/11/2018": UK day/month order.
+NUMERIC_DATE_LABEL_RE = re.compile(
+    r"\b(?:last updated|updated|date (?:response )?sent|date of (?:publication|issue)|published|date)\s*(?:on)?\s*:?\s*"
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>(?:19|20)\d{2})\b",
+    re.I,
+)
+# "On Wednesday 4th July 2018 HMICFRS published ...": a dated sentence about the publication.
+ON_DATE_PUBLISHED_RE = re.compile(
+    rf"\bon\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?{DAY_MONTH_YEAR}[^.]{{0,160}}?\bpublished\b",
+    re.I,
+)
+# A cover's month on a line of its own, perhaps after its inspectorate: "November 2017", "HMI Probation, June 2021".
+COVER_MONTH_RE = re.compile(rf"^\s*(?:[A-Z][\w ]{{1,40}},\s*)?{MONTH_YEAR}\s*$", re.I | re.M)
+COVER_LINES = 15
+# A date that belongs to another report: "... will be published in March 2019".
+FUTURE_RE = re.compile(r"\b(will|to|would|shall)\s+be\s+$", re.I)
 DATE_RE = re.compile(DAY_MONTH_YEAR, re.I)
 TITLE_MONTH_RE = re.compile(rf"\(\s*{MONTH_YEAR}\s*\)", re.I)
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.I)
@@ -34,11 +50,62 @@ FULL_REPORT_RE = re.compile(
     r"full report (?:can be (?:viewed|read|found)|is available)|read the (?:full )?report", re.I
 )
 RESPONSE_MARKERS_RE = re.compile(r"^response from:?\s.*(commissioner|opcc|mayor)", re.I | re.M)
+TITLE_TAIL_RE = re.compile(
+    r"\s+(?:by (?:HM|Her Majesty's|His Majesty's|the) [A-Z][\s\S]*|\d{1,2}\s*[–-]\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*)$"
+)
+TITLE_SEARCH_PARAGRAPHS = 8
+TITLE_MIN_WORDS = 3
+TITLE_MAX_CHARS = 250
+LEADING_PAGE_RE = re.compile(r"^(?:\d{1,3}\s+|page\s+\d{1,3}\s*:\s*)", re.I)
+NOT_A_TITLE_RE = re.compile(r"\b\d{1,2}[-/ ](?:[a-z]{3}|\d{1,2})[-/ ]\d{2,4}\b|https?://|www\.|\s·\s|\.{3}", re.I)
+DOC_TYPE_HEAD_CHARS = 4000
+"""How much of the start of a document says what kind of document it is."""
+THEMATIC_HEAD_CHARS = 600
+PROGRESS_RES = tuple(
+    re.compile(pattern, re.I | re.M)
+    for pattern in (
+        r"\[status\]",
+        r"^\s*status\s*:\s*(completed?|being progressed|in progress|awaiting review|superseded|not started|closed)\b",
+        r"\brecommendation progress\b",
+        r"\bprogress (update|report)s? (on|against)\b.{0,80}\brecommendations?\b",
+    )
+)
+FORCE_RESPONSE_RES = tuple(
+    re.compile(pattern, re.I | re.M)
+    for pattern in (
+        r"\b(the )?force'?s? response to (the )?(hmic\w*|inspectorate)",
+        r"\breport of the (chief constable|commissioner of police|commissioner)\b"
+        r"[\s\S]{0,600}\b(members|committee|panel|board)\b",
+    )
+)
+PCC_RESPONSE_RES = tuple(
+    re.compile(pattern, re.I | re.M)
+    for pattern in (
+        r"\bcommenting on the (hmic\w*|inspectorate'?s?)\b.{0,120}\b(commissioner|pcc)\b",
+        r"\b(police,? (fire )?and crime )?commissioner\b.{0,80}"
+        r"\b(said|says|commented|issued (this|the following|a) statement)\b",
+        r"\bi am writing( to you)? in response to\b",
+        r"\bsection 55\b",
+        r"\b(pcc|commissioner|opcc)'?s? (formal |official )?(response|comments|statement)\b",
+        r"^\s*commissioner (comments|responds|response|statement)\b",
+    )
+)
+PCC_TITLE_RE = re.compile(r"\b(commissioner|pcc|opcc)\b.{0,40}\b(comments?|responds?|response|statement)\b", re.I)
+THEMATIC_RE = re.compile(r"\b(thematic|national (inspection|review|report)|spotlight report)\b", re.I)
 TITLE_PREFIX_RE = re.compile(r"^(?:[A-Z][A-Za-z ]{1,20}):\s+(?=[A-Z])")
 # "Police and Crime Commissioner, Devon, Cornwall and the Isles of Scilly", "OPCC for Kent",
 # "police and crime plan for Devon...": a PCC's area named right after these words.
 PCC_CONTEXTS = ("commissioner", "OPCC", "police and crime plan", "police fire and crime plan")
 PCC_JOINERS = ("", "for", "of", "for the", "of the")
+# A force's area named bare, where the words around it say policing: "police business in Devon and
+# Cornwall", "custody suites in Humberside". (A postal address names a town, never these.)
+POLICING_CONTEXTS = (
+    "policing in", "policing across", "police business in", "police custody in", "custody suites in",
+    "custody suite in", "custody provision in", "police force in", "police forces in", "the force area of",
+    "policing of", "crime in",
+)
+# A page or report titled by its force's area: "Thames Valley 2016", "Devon and Cornwall PEEL 2014".
+AREA_TITLE_RE = re.compile(r"^\s*(?P<area>[A-Z][\w&,' -]{2,60}?)\s+(?:PEEL\b|(?:19|20)\d{2}\b)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +121,8 @@ class Gazetteer:
     """Force names and aliases, and PCC areas in context ("Commissioner for Kent")."""
     force_names: dict[str, str]
     """Any spelling (lower case) -> canonical force name, for sidecars."""
+    force_areas: dict[str, str]
+    """A force's area as PCCs write it (lower case) -> canonical force name."""
     force_mentions: re.Pattern[str]
     """Every force alias and PCC area, to mask them before looking for local areas."""
     areas: re.Pattern[str]
@@ -84,16 +153,18 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     joint = inspectorate_data["joint"]
     joint_label = "\0joint"
     inspectorate_terms += [(pattern, joint_label) for pattern in joint["patterns"]]
-    force_terms, force_names, mentions = [], {}, []
+    force_terms, force_names, mentions, force_areas = [], {}, [], {}
     for entry in force_data["force"]:
         names = [entry["name"], *entry.get("aliases", [])]
         force_terms += [(name, entry["name"]) for name in names]
         force_names.update({name.lower(): entry["name"] for name in names})
         mentions += names + entry.get("pcc_areas", [])
         for area in entry.get("pcc_areas", []):
+            force_areas[area.lower()] = entry["name"]
             for context in PCC_CONTEXTS:
                 for joiner in PCC_JOINERS:
                     force_terms.append((f"{context} {joiner} {area}", entry["name"]))
+            force_terms += [(f"{context} {area}", entry["name"]) for context in POLICING_CONTEXTS]
     area_names = {}
     for entry in area_data["area"]:
         for name in [entry["name"], *entry.get("aliases", [])]:
@@ -109,6 +180,7 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         joint_inspectorates=tuple(joint["inspectorates"]),
         forces=TermMatcher(force_terms),
         force_names=force_names,
+        force_areas=force_areas,
         force_mentions=_word(mentions),
         areas=areas,
         area_names=area_names,
@@ -118,34 +190,136 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
 def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) -> ReportMeta:
     """Everything the text says about the report it belongs to."""
     gazetteer = load_gazetteer()
-    title = structure.title or fallback_title
+    title = _trim_title(structure.title or _title_from_paragraphs(structure) or fallback_title)
     body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
     section_types = {section_type for _, section_type in structure.headings}
-    is_response = bool(
-        section_types & {"pcc_response", "chief_constable_response"} or RESPONSE_MARKERS_RE.search(full_text)
-    )
-    doc_type = "pcc_response" if is_response else "inspection_report"
+    doc_type = document_type(title, full_text, section_types)
+    is_response = doc_type in RESPONSE_TYPES
     areas = _areas(title, structure, gazetteer)
     return ReportMeta(
         title=title,
         doc_type=doc_type,
         published=_published(title, full_text, structure.letter_date),
         inspectorates=_inspectorates(f"{title}\n{full_text}", gazetteer),
-        forces=_forces(f"{title}\n{full_text}", areas, gazetteer),
+        forces=_forces(f"{title}\n{full_text}", areas, gazetteer, title),
         areas=tuple(name for name, _ in areas),
         source_url=_source_url(structure, body),
         responds_to_title=_subject_title(title) if is_response else None,
     )
 
 
+def _trim_title(title: str) -> str:
+    """A title without the authorship or dates printed after it on a cover ("... by HM Inspectorate of ...")."""
+    return TITLE_TAIL_RE.sub("", title).strip() or title
+
+
+def _title_from_paragraphs(structure: Structure) -> str | None:
+    """When no heading made the title: the first early paragraph that reads like one."""
+    candidates = []
+    for paragraph in structure.paragraphs[:TITLE_SEARCH_PARAGRAPHS]:
+        if " › " in paragraph.section:  # a sub-heading made of a line that may be the title
+            candidates.append(paragraph.section.split(" › ", 1)[1])
+        candidates.append(paragraph.text)
+    for candidate in candidates:
+        text = LEADING_PAGE_RE.sub("", " ".join(candidate.split()))
+        if (
+            len(text.split()) >= TITLE_MIN_WORDS
+            and len(text) <= TITLE_MAX_CHARS
+            and not text.endswith((".", ":", ";", ",", "!"))
+            and (text[:1].isupper() or text[:1] in "'\"‘“")
+            and not NOT_A_TITLE_RE.search(text)
+        ):
+            return text
+    return None
+
+
+def document_type(title: str, text: str, section_types: set[str]) -> str:
+    """What kind of document this is, from how it speaks (see :data:`indexer.model.DOC_TYPES`)."""
+    return document_type_with_evidence(title, text, section_types)[0]
+
+
+def document_type_with_evidence(title: str, text: str, section_types: set[str]) -> tuple[str, str]:
+    """The document type and the words (or the heading) it was read from."""
+    head = text[:DOC_TYPE_HEAD_CHARS]
+    for patterns, doc_type in ((PROGRESS_RES, "progress_update"), (FORCE_RESPONSE_RES, "force_response")):
+        for pattern in patterns:
+            if match := pattern.search(head):
+                return doc_type, match.group(0)
+    if "pcc_response" in section_types:
+        return "pcc_response", "a heading: the commissioner's response"
+    for pattern in PCC_RESPONSE_RES:
+        if match := pattern.search(head):
+            return "pcc_response", match.group(0)
+    if "chief_constable_response" in section_types:
+        return "force_response", "a heading: the chief constable's response"
+    for pattern, source in ((RESPONSE_MARKERS_RE, text), (PCC_TITLE_RE, title)):
+        if match := pattern.search(source):
+            return "pcc_response", match.group(0)
+    if match := THEMATIC_RE.search(f"{title}\n{head[:THEMATIC_HEAD_CHARS]}"):
+        return "thematic_report", match.group(0)
+    return "inspection_report", "no words of a response, a thematic or a tracker: an inspection report"
+
+
+def evidence(meta: ReportMeta, structure: Structure, full_text: str) -> dict[str, list[tuple[str, str]]]:
+    """For each fact of the front matter, (value, the line it came from); for ``findings inspect``."""
+    gazetteer = load_gazetteer()
+    lines = [line.strip() for line in f"{structure.title or ''}\n{full_text}".split("\n") if line.strip()]
+
+    def line_of(words: str | None) -> str:
+        if not words:
+            return "(not stated in the text)"
+        first = words.strip().split("\n")[0]
+        return next((line for line in lines if first in line), first)
+
+    section_types = {section_type for _, section_type in structure.headings}
+    _, date_words = published_with_evidence(meta.title, full_text, structure.letter_date)
+    _, type_words = document_type_with_evidence(meta.title, full_text, section_types)
+
+    def named(value: str, matcher: TermMatcher) -> str:
+        return next((line for line in lines if value in matcher.labels(line)), "(from a joint inspection's name)")
+
+    return {
+        "title": [(meta.title, line_of(meta.title) if meta.title in full_text else meta.title)],
+        "published": [(meta.published or "none", line_of(date_words))],
+        "doc_type": [(meta.doc_type, line_of(type_words))],
+        "inspectorates": [(name, named(name, gazetteer.inspectorates)) for name in meta.inspectorates],
+        "forces": [(name, named(name, gazetteer.forces)) for name in meta.forces],
+    }
+
+
 def _published(title: str, text: str, letter_date: str | None) -> str | None:
-    """The publication date: stated, else the letter's date, else the month in the title."""
-    for candidate in (PUBLISHED_ON_RE.search(text), DATE_RE.search(letter_date or "")):
+    """The publication date: stated, else updated or sent, else the letter's date, else a month."""
+    return published_with_evidence(title, text, letter_date)[0]
+
+
+def published_with_evidence(title: str, text: str, letter_date: str | None) -> tuple[str | None, str | None]:
+    """The publication date and the words it was read from."""
+    stated = _first_not_future(PUBLISHED_ON_RE, text)
+    if stated:
+        return _iso(stated), stated.group(0)
+    numeric = NUMERIC_DATE_LABEL_RE.search(text)
+    if numeric:
+        try:
+            value = date(int(numeric["year"]), int(numeric["month"]), int(numeric["day"])).isoformat()
+            return value, numeric.group(0)
+        except ValueError:
+            pass
+    for candidate in (DATE_RE.search(letter_date or ""), ON_DATE_PUBLISHED_RE.search(text)):
         if candidate:
-            return _iso(candidate)
-    for candidate in (PUBLISHED_IN_RE.search(text), TITLE_MONTH_RE.search(title)):
+            return _iso(candidate), candidate.group(0)
+    cover = COVER_MONTH_RE.search("\n".join(text.split("\n")[:COVER_LINES]))
+    for candidate in (_first_not_future(PUBLISHED_IN_RE, text), cover, TITLE_MONTH_RE.search(title)):
         if candidate:
-            return f"{int(candidate['year']):04d}-{MONTH_NUMBERS[candidate['month'].lower()]:02d}"
+            month = MONTH_NUMBERS[candidate["month"].lower()]
+            return f"{int(candidate['year']):04d}-{month:02d}", candidate.group(0).strip()
+    return None, None
+
+
+def _first_not_future(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match that is not about something yet to be published."""
+    for match in pattern.finditer(text):
+        if not FUTURE_RE.search(text[max(0, match.start() - 20) : match.start()]):
+            return match
     return None
 
 
@@ -165,9 +339,12 @@ def _inspectorates(text: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     return tuple(sorted(found, key=order.index))
 
 
-def _forces(text: str, areas: list[tuple[str, str]], gazetteer: Gazetteer) -> tuple[str, ...]:
+def _forces(text: str, areas: list[tuple[str, str]], gazetteer: Gazetteer, title: str = "") -> tuple[str, ...]:
     found = gazetteer.forces.labels(text)
     found.update(force for _, force in areas)
+    titled = AREA_TITLE_RE.match(title)
+    if titled and titled["area"].strip().lower() in gazetteer.force_areas:
+        found.add(gazetteer.force_areas[titled["area"].strip().lower()])
     return tuple(sorted(found))
 
 

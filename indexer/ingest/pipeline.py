@@ -1,6 +1,6 @@
 """One file to one :class:`Report`: read, clean, split, tag.
 
-This is the whole per-file pipeline; ``store`` decides which files need it.
+This is the whole per-file pipeline; :mod:`indexer.store.indexing` decides which files need it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
 from indexer.ingest.readers import read_blocks
 from indexer.ingest.structure import split_sections
 from indexer.ingest.themes import tag_themes
-from indexer.model import Paragraph, Report, ReportParseError
+from indexer.model import DroppedText, Paragraph, Report, ReportParseError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused: no published report comes near it."""
@@ -73,13 +73,21 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
         raise ReportParseError(relative, "document is nested too deeply to read") from None
     except OSError as error:
         raise ReportParseError(relative, f"cannot read file: {error.strerror}") from None
-    cleaned = clean_blocks(blocks)
+    dropped: list[tuple[str, str]] = []
+    cleaned = clean_blocks(blocks, dropped)
     structure = split_sections(cleaned)
+    dropped += structure.dropped
     if not structure.paragraphs:
         raise ReportParseError(relative, "no paragraphs of text found")
     full_text = "\n".join(block.text for block in cleaned)
     meta = read_metadata(structure, full_text, fallback_title=Path(relative).stem.replace("-", " ").replace("_", " "))
     meta, responds_to = apply_sidecar(meta, path)
+    printed_title = " ".join((structure.title or "").split())
+    if printed_title and printed_title != meta.title:
+        if printed_title.startswith(meta.title):
+            dropped.append((printed_title[len(meta.title) :].strip(), "printed after the title (byline or dates)"))
+        else:
+            dropped.append((printed_title, "title line, replaced by the sidecar's title"))
     report_id = report_id_for(relative)
     year = int(meta.published[:4]) if meta.published else None
     seen: dict[str, int] = {}
@@ -115,6 +123,9 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
     for paragraph in paragraphs:
         for acronym, expansion in find_definitions(paragraph.text):
             definitions.setdefault(acronym, expansion)
+    indexed_text = [meta.title]
+    for paragraph in paragraphs:
+        indexed_text += [paragraph.text, *paragraph.section.split(" › "), *(f.text for f in paragraph.footnotes)]
     return Report(
         report_id=report_id,
         source_file=relative,
@@ -123,4 +134,31 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
         paragraphs=tuple(paragraphs),
         responds_to=str(responds_to) if responds_to else None,
         defined_acronyms=tuple(sorted(definitions.items())),
+        dropped=tuple(DroppedText(text, reason) for text, reason in dropped),
+        words_read=count_words(block.text for block in blocks),
+        words_indexed=_words_covered(blocks, indexed_text),
     )
+
+
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
+"""A word, for coverage: two or more letters (numbers and single letters say little about lost text)."""
+
+
+def count_words(texts) -> int:
+    """Words in some texts."""
+    return sum(len(WORD_RE.findall(text)) for text in texts)
+
+
+def _words_covered(blocks, indexed_text: list[str]) -> int:
+    """Words of the file's text that also occur in what was indexed (as many times as they occur there)."""
+    from collections import Counter
+
+    available = Counter(word.lower() for text in indexed_text for word in WORD_RE.findall(text))
+    covered = 0
+    for block in blocks:
+        for word in WORD_RE.findall(block.text):
+            key = word.lower()
+            if available[key] > 0:
+                available[key] -= 1
+                covered += 1
+    return covered

@@ -9,20 +9,28 @@ introduces a list inside a section is a sub-heading of that section.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from indexer.model import Block, Footnote
 
-# Headings used in JTAI letters, HMICFRS reports and PCC responses (see the
-# shared domain notes), mapped to a section type and the finding type of the
-# bullets under them.
+# Headings used in JTAI letters, HMICFRS reports and PCC responses, mapped to
+# a section type and the finding type of the bullets under them.
 SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
     (re.compile(pattern, re.I), section_type, finding_type)
     for pattern, section_type, finding_type in (
         (r"^(key |main |areas of )?strengths?$", "key_strengths", "strength"),
-        (r"^(key |main )?areas? for improvement$|^afis?$", "areas_for_improvement", "area_for_improvement"),
+        (
+            r"^(key |main )?areas? for (further )?improvement$|^afis?$|^actions? for (further )?improvement$"
+            r"|^(?!case stud)[\w ,'-]{3,60}: areas? for improvement$",
+            "areas_for_improvement",
+            "area_for_improvement",
+        ),
+        (r"^causes? (of|for) concern$", "causes_of_concern", "cause_of_concern"),
+        (r"^causes? (of|for) concern and recommendations?$", "causes_of_concern", "cause_of_concern"),
+        (r"^(notable|innovative|good|effective) practice$", "notable_practice", "notable_practice"),
         (r"^(key |main |summary of )?findings$|^key findings? and .*", "key_findings", "key_finding"),
-        (r"^(our |summary of |the )?recommendations?$", "recommendations", "recommendation"),
+        (r"^(our |summary of |the )?recommendations?$|^recommendation \d{1,3}$", "recommendations", "recommendation"),
         (r"^case stud(y|ies)\b", "case_study", None),
         (r"^next steps?$|^what happens next$", "next_steps", None),
         (r"^chief constable'?s'? (response|comments)", "chief_constable_response", None),
@@ -40,7 +48,49 @@ SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         ),
     )
 )
-FINDING_SECTIONS = {"key_strengths", "areas_for_improvement", "key_findings", "recommendations"}
+FINDING_SECTIONS = {
+    "key_strengths",
+    "areas_for_improvement",
+    "key_findings",
+    "recommendations",
+    "causes_of_concern",
+    "notable_practice",
+}
+STATEMENT_SECTIONS = {"areas_for_improvement", "recommendations", "causes_of_concern"}
+"""Sections whose plain paragraphs are findings when they say what someone should do."""
+ACTION_RE = re.compile(r"\b(should|must|needs? to|will need to|is required to)\b", re.I)
+# A finding labelled in its own text, wherever it stands: "Cause of concern: ...", "Recommendation 3 – ...",
+# "AFI 7 - the force should ...", "Area for improvement 2: ...", "Notable practice: ...". A printed paragraph
+# number may come first ("1.4 Recommendation: ...").
+PRINTED_NUMBER_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,3}){0,2}\.?|[a-z]\)|\([a-z0-9]{1,3}\))\s+(?=\S)", re.I)
+FINDING_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), finding_type)
+    for pattern, finding_type in (
+        (r"^causes? (of|for) concern\s*(\d+)?\s*[:.–—-]\s*\S", "cause_of_concern"),
+        (r"^recommendations?\s*(\d+)?\s*[:.–—-]\s*\S", "recommendation"),
+        (
+            r"^(afi|area for improvement|action for (further )?improvement)(\s*\(afi\))?\s*(\d+)?\s*[:.–—-]\s*\S",
+            "area_for_improvement",
+        ),
+        # A recommendation stated with its deadline: "Within six months, the force should ...".
+        (
+            r"^(within (\w+|\d+) (days?|weeks?|months?|years?)|by (the end of )?(\d{1,2}(st|nd|rd|th)? )?[a-z]+ \d{4})"
+            r",?\s[^.]{0,200}\bshould\b",
+            "recommendation",
+        ),
+        (r"^(notable|innovative|good) practice\s*(\d+)?\s*[:.–—-]\s*\S", "notable_practice"),
+    )
+)
+QUESTION_HEADING_MAX_CHARS = 200
+TITLE_MAX_CHARS = 250
+PILLAR_RE = re.compile(r"^(effectiveness|efficiency|legitimacy|leadership)(\s*\(\d{4}\))?$", re.I)
+"""PEEL's pillars, which head a force's page for each."""
+# Numbered or lettered headings: "2. Findings", "Section 1. Summary", "Chapter 3", "Annex A", "Appendix I: Team".
+NUMBERED_HEADING_RE = re.compile(
+    r"^(?:(?:section|chapter|part)\s+\d{1,2}[.:]?|annex\s+[a-z0-9]{1,3}\b[.:]?|appendix\s+[a-z0-9]{1,4}\b[.:]?"
+    r"|\d{1,2}\.)\s*(?P<rest>.*)$",
+    re.I,
+)
 
 # A list introduced by a sentence that names the findings it lists ("the
 # recommendations within the report, namely that all chief constables will:").
@@ -84,20 +134,54 @@ class Structure:
     """(heading, section_type) pairs, in order."""
     letter_date: str | None
     """The date line a letter opens with, as printed."""
+    dropped: tuple[tuple[str, str], ...] = ()
+    """(text, reason) of blocks that are not paragraphs: a letter's heading, salutation, sign-off, signatures."""
 
 
 def section_type_of(heading: str) -> tuple[str, str | None] | None:
     """The (section_type, finding_type) a known heading stands for, or None."""
     normalised = re.sub(r"\s+", " ", heading.strip().rstrip(":")).replace("’", "'")
-    for pattern, section_type, finding_type in SECTION_HEADINGS:
-        if pattern.search(normalised):
-            return section_type, finding_type
+    numbered = NUMBERED_HEADING_RE.match(normalised)
+    candidates = [normalised] + ([numbered["rest"].strip()] if numbered and numbered["rest"].strip() else [])
+    for candidate in candidates:
+        for pattern, section_type, finding_type in SECTION_HEADINGS:
+            if pattern.search(candidate):
+                return section_type, finding_type
+    return None
+
+
+NUMBER_LABEL_RE = re.compile(
+    r"^(?P<label>(recommendation|afi|area for improvement|action for (further )?improvement|cause of concern)"
+    r"(\s*\(afi\))?\s*(?P<number>\d{1,3}))\b",
+    re.I,
+)
+
+
+def finding_number(text: str) -> str | None:
+    """A finding's number as printed: "Recommendation 3", "AFI 7", or the paragraph's own number ("1.4")."""
+    printed = PRINTED_NUMBER_RE.match(text)
+    unnumbered = PRINTED_NUMBER_RE.sub("", text, count=1)
+    labelled = NUMBER_LABEL_RE.match(unnumbered)
+    if labelled:
+        return " ".join(labelled["label"].split())
+    if printed and re.match(r"\d", printed.group(0).strip()):
+        return printed.group(0).strip().rstrip(".")
+    return None
+
+
+def labelled_finding(text: str) -> str | None:
+    """The finding type a paragraph's own label gives it ("Recommendation 3: ..."), if any."""
+    unnumbered = PRINTED_NUMBER_RE.sub("", text, count=1)
+    for pattern, finding_type in FINDING_LABELS:
+        if pattern.match(unnumbered):
+            return finding_type
     return None
 
 
 def split_sections(blocks: list[Block]) -> Structure:
     """Sections and paragraphs of a cleaned document."""
-    blocks, letter_date = _strip_letter_chrome(blocks)
+    dropped: list[tuple[str, str]] = []
+    blocks, letter_date = _strip_letter_chrome(blocks, dropped)
     title: str | None = None
     section, section_type, finding_type = DEFAULT_SECTION, "summary", None
     parent = section
@@ -114,10 +198,25 @@ def split_sections(blocks: list[Block]) -> Structure:
             headings.append((section, section_type))
             introduced = None
             continue
+        if index == 0 and title is None and not _heading_shaped(block) and _title_over_lines(block):
+            # A title long enough to wrap over two or three lines, first in the document.
+            title = " ".join(block.text.split())
+            continue
+        if title is not None and block.kind == "text" and _plain_text_heading(block.text):
+            # Plain text has no markup: PEEL's pillar names and questions, and numbered headings.
+            if is_question_heading(block.text.strip()):
+                section = f"{parent} › {block.text.strip()}"
+            else:
+                section = parent = block.text.strip()
+                section_type, finding_type = "other", None
+                headings.append((section, section_type))
+            introduced = None
+            continue
         if block.kind == "heading" or (
             _heading_shaped(block) and (title is None or _introduces_list(block, following))
         ):
-            if title is None and not paragraphs and (block.level in (0, 1)):
+            # Before the title there may be only fragments (a page viewer's text cut mid-sentence).
+            if title is None and all(p.text[:1].islower() for p in paragraphs) and (block.level in (0, 1)):
                 title = block.text
                 continue
             if block.kind == "heading" and block.level <= 2 and not (following and following.kind == "bullet"):
@@ -134,6 +233,17 @@ def split_sections(blocks: list[Block]) -> Structure:
         elif introduced and section_type in FINDING_SECTIONS:
             # A findings section that lists its finding as a paragraph after "...:".
             finding = introduced
+        elif (
+            section_type in STATEMENT_SECTIONS
+            and ACTION_RE.search(block.text)
+            and not block.text.rstrip().endswith(":")
+        ):
+            # A findings section written as paragraphs, one finding each ("The force should ...").
+            finding = finding_type
+        elif section_type in ("notable_practice", "causes_of_concern") and not block.text.rstrip().endswith(":"):
+            # Each paragraph under these headings is one practice, or one cause of concern.
+            finding = finding_type
+        finding = labelled_finding(block.text) or finding
         paragraphs.append(
             DraftParagraph(
                 text=block.text,
@@ -147,7 +257,25 @@ def split_sections(blocks: list[Block]) -> Structure:
         )
         if block.kind == "text":
             introduced = _introduced_finding(block.text, section_type, finding_type)
-    return Structure(title, tuple(paragraphs), tuple(headings), letter_date)
+    # Headings that no paragraph sits under (a run of headings, a page's last line) are not indexed: say so.
+    placed = Counter(" ".join(p.text.split()) for p in paragraphs)
+    previous: list[str] = []
+    for paragraph in paragraphs:  # each run of paragraphs under a heading places that heading once
+        parts = paragraph.section.split(" › ")
+        placed.update(
+            " ".join(part.split()) for depth, part in enumerate(parts) if previous[: depth + 1] != parts[: depth + 1]
+        )
+        previous = parts
+    if title is not None:
+        placed[" ".join(title.split())] += 1
+    for block in blocks:
+        text = " ".join(block.text.split())
+        key = text if placed[text] > 0 else text.rstrip(":")
+        if placed[key] > 0:
+            placed[key] -= 1
+        else:
+            dropped.append((block.text, "heading with no text under it"))
+    return Structure(title, tuple(paragraphs), tuple(headings), letter_date, tuple(dropped))
 
 
 def _heading_shaped(block: Block) -> bool:
@@ -156,12 +284,51 @@ def _heading_shaped(block: Block) -> bool:
     if block.kind != "text":
         return False
     text = block.text.strip()
+    if is_question_heading(text) or is_numbered_heading(text):
+        return True
     return (
         0 < len(text) <= HEADING_MAX_CHARS
         and not text.endswith(SENTENCE_END)
         and "://" not in text
         and not text[:1].islower()
     )
+
+
+def _title_over_lines(block: Block) -> bool:
+    text = block.text.strip()
+    return (
+        block.kind in ("text", "heading")
+        and 0 < len(text) <= TITLE_MAX_CHARS
+        and text.count("\n") <= 2
+        and not text.endswith(SENTENCE_END)
+        and text[:1].isupper()
+    )
+
+
+def _plain_text_heading(text: str) -> bool:
+    text = text.strip()
+    return is_question_heading(text) or is_numbered_heading(text) or bool(PILLAR_RE.match(text))
+
+
+def is_question_heading(text: str) -> bool:
+    """One line asking a question, as PEEL's headings do ("How effective is the force at ...?")."""
+    return (
+        text.endswith("?")
+        and "\n" not in text
+        and len(text) <= QUESTION_HEADING_MAX_CHARS
+        and text[:1].isupper()
+        and text.count("?") == 1
+        and not text.startswith(('"', "'", "“", "‘"))
+    )
+
+
+def is_numbered_heading(text: str) -> bool:
+    """A short numbered or lettered heading: "2. Findings", "Section 1. Summary", "Annex A"."""
+    match = NUMBERED_HEADING_RE.match(text)
+    if not match or "\n" in text or len(text) > HEADING_MAX_CHARS // 2:
+        return False
+    rest = match["rest"].strip()
+    return not rest or (rest[:1].isupper() and not rest.endswith(SENTENCE_END))
 
 
 def _introduces_list(block: Block, following: Block | None) -> bool:
@@ -180,8 +347,8 @@ def _introduced_finding(text: str, section_type: str, finding_type: str | None) 
     return None
 
 
-def _strip_letter_chrome(blocks: list[Block]) -> tuple[list[Block], str | None]:
-    """Drop a letter's date line, addressees, salutation, sign-off and signatures."""
+def _strip_letter_chrome(blocks: list[Block], dropped: list[tuple[str, str]]) -> tuple[list[Block], str | None]:
+    """Drop a letter's date line, addressees, salutation, sign-off and signatures (into ``dropped``)."""
     letter_date = None
     head = blocks[:LETTER_HEAD_BLOCKS]
     for index, block in enumerate(head):
@@ -189,15 +356,19 @@ def _strip_letter_chrome(blocks: list[Block]) -> tuple[list[Block], str | None]:
             for earlier in blocks[:index]:
                 if DATE_LINE_RE.match(earlier.text):
                     letter_date = earlier.text.strip()
+            dropped.extend((earlier.text, "letter heading: addressees and date") for earlier in blocks[:index])
+            dropped.append((block.text, "salutation"))
             blocks = blocks[index + 1 :]
             break
     kept: list[Block] = []
-    for block in blocks:
+    for position, block in enumerate(blocks):
         if VALEDICTION_RE.match(block.text):
+            dropped.extend((later.text, "sign-off and signatures") for later in blocks[position:])
             break
         if block.kind == "signature" or DATE_LINE_RE.match(block.text):
             if letter_date is None and DATE_LINE_RE.match(block.text) and not kept:
                 letter_date = block.text.strip()
+            dropped.append((block.text, "signature" if block.kind == "signature" else "date line"))
             continue
         kept.append(block)
     return kept, letter_date

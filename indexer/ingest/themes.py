@@ -16,7 +16,6 @@ class Taxonomy:
 
     def __init__(self, themes: dict[str, tuple[str, ...]]) -> None:
         self.names = tuple(themes)
-        self.terms = themes
         self.matcher = TermMatcher((term, name) for name, terms in themes.items() for term in terms)
 
     def tag(self, text: str) -> tuple[str, ...]:

@@ -1,8 +1,15 @@
-"""Briefing-ready citations of a paragraph, in plain text and Markdown."""
+"""Briefing-ready citations of a paragraph, in plain text and Markdown.
+
+The caller supplies the permalink: the core knows ids, not addresses (the web app
+makes them with ``url_for``, the CLI from ``FINDINGS_BASE_URL``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+
+from indexer.model import spec
 
 SECTION_LABELS = {
     "summary": "Summary",
@@ -22,7 +29,13 @@ FINDING_LABELS = {
     "recommendation": "Recommendation",
     "key_finding": "Key finding",
 }
-DOC_TYPE_LABELS = {"inspection_report": "Inspection report", "pcc_response": "PCC response"}
+DOC_TYPE_LABELS = {
+    "inspection_report": "Inspection report",
+    "thematic_report": "Thematic report",
+    "pcc_response": "PCC response",
+    "force_response": "Force response",
+    "progress_update": "Progress update",
+}
 
 
 def human_date(published: str | None) -> str:
@@ -44,8 +57,16 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+@dataclass(frozen=True)
+class Citation:
+    """A briefing-ready citation of a paragraph, in plain text and in Markdown."""
+
+    text: str = field(metadata=spec("Author, title, date, section, paragraph and page, then the permalink."))
+    markdown: str = field(metadata=spec("The same, with the title linking to the permalink."))
+
+
 def citation(record: dict, permalink: str) -> dict[str, str]:
-    """Plain-text and Markdown citations of a paragraph record."""
+    """Plain-text and Markdown citations (a :class:`Citation` as a dict) of a paragraph record."""
     author = join_names(record.get("inspectorates") or []) or "Unknown author"
     if record.get("doc_type") == "pcc_response" and record.get("forces"):
         author = f"Police and crime commissioner ({join_names(record['forces'])})"
@@ -58,4 +79,4 @@ def citation(record: dict, permalink: str) -> dict[str, str]:
     plain = f'{author}, "{title}", {when}, {", ".join(where)}, {permalink}'
     markdown_title = title.replace("[", "\\[").replace("]", "\\]")
     markdown = f'{author}, "[{markdown_title}]({permalink})", {when}, {", ".join(where)}'
-    return {"text": plain, "markdown": markdown}
+    return dict(vars(Citation(text=plain, markdown=markdown)))

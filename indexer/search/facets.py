@@ -12,36 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.store.schema import FACET_FIELDS
+from indexer.store.whoosh_internals import all_ids_array
 
 
 def posting_ids(reader, field: str, text) -> np.ndarray:
     """Document numbers of one term's postings, deleted documents included.
 
-    Whoosh's ``all_ids`` yields one id at a time through Python generators;
-    this reads each posting block's delta-coded ids and decodes them with one
-    ``cumsum``. ``reader`` must be a single segment's reader; callers drop
-    deleted documents with their live mask.
+    ``reader`` must be a single segment's reader; callers drop deleted
+    documents with their live mask. Posting blocks are decoded whole (see
+    :func:`~indexer.store.whoosh_internals.all_ids_array`).
     """
     if (field, text) not in reader:
         return np.zeros(0, dtype=np.int64)
-    matcher = reader.postings(field, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        blocks.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-    return np.concatenate(blocks)
+    return all_ids_array(reader.postings(field, text))
 
 
 def leaf_readers(reader) -> list[tuple[Any, int]]:

@@ -1,7 +1,7 @@
 """The one search API: used by the CLI, the JSON API and the web app alike.
 
 A :class:`SearchService` opens the live index generation once, keeps its
-searcher, facet arrays and result cache, and reopens them when a new
+readers, facet arrays and result cache, and reopens them when a new
 generation is published. Every method returns plain data.
 """
 
@@ -13,19 +13,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.search.citation import citation
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
 from indexer.search.state import FILTER_FIELDS
 from indexer.search.state import SearchState as _State
 from indexer.store.generations import CURRENT_FILE, IndexMissingError, current_generation
-from indexer.store.schema import from_document
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000
 """Results beyond this rank are not served: narrow the search instead of paging on."""
-CACHE_SIZE = 512
+CACHE_BYTES = 32 * 2**20
+"""The result cache's bound: pages of one generation, least recently used dropped first (a page is ~50-200 kB)."""
 MAX_FILTER_VALUES = 50
 """Filter values in one request, over all filters: enough for any real selection, and a bound on a page's size."""
 
@@ -46,16 +45,21 @@ def check_paging(page: int, per_page: int) -> None:
 class SearchService:
     """Searches one index directory; safe to share between threads.
 
-    Whoosh readers are not thread-safe (they seek and read shared file
-    objects), so all whoosh work happens under one lock; a retired
-    generation is closed under the same lock, never while a search reads it.
+    Searches run in parallel: whoosh readers are not thread-safe, so each
+    search borrows a reader bundle of its own from the live generation's pool
+    (see :mod:`indexer.search.state`); no lock is held while it works. Each
+    search counts itself in and out of the generation it uses
+    (:meth:`_using`), and a retired generation is closed only once its last
+    search has finished.
     """
 
-    def __init__(self, index_dir: Path, *, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, index_dir: Path, *, cache_bytes: int = CACHE_BYTES) -> None:
         self.index_dir = Path(index_dir)
-        self.cache_size = cache_size
+        self.cache_bytes = cache_bytes
         self._lock = threading.Lock()
-        self._whoosh_lock = threading.RLock()
+        """Held while a new generation is opened: one refresh at a time."""
+        self._swap_lock = threading.Lock()
+        """Held to replace ``_state`` and to count a search in: never while opening or searching."""
         self._state: _State | None = None
         self._pointer_stamp: tuple | None = None
         self.refresh()
@@ -79,12 +83,12 @@ class SearchService:
             if self._state is not None and self._state.generation == generation:
                 self._pointer_stamp = stamp
                 return False
-            old = self._state
-            self._state = _State(generation, self.cache_size)
-            self._pointer_stamp = stamp
+            new = _State(generation, self.cache_bytes)
+            with self._swap_lock:
+                old, self._state = self._state, new
+                self._pointer_stamp = stamp
         if old is not None:
-            with self._whoosh_lock:
-                old.close()
+            old.retire()  # closed now, or when the last search still using it leaves
         return True
 
     def _stamp(self) -> tuple | None:
@@ -103,17 +107,26 @@ class SearchService:
 
     @contextmanager
     def _using(self) -> Iterator[_State]:
-        """The live state, held for one piece of whoosh work."""
-        self.refresh()
-        with self._whoosh_lock:
-            assert self._state is not None
-            yield self._state
+        """The live state, kept open for this caller until the block ends (even if a new one goes live)."""
+        while True:
+            self.refresh()
+            with self._swap_lock:
+                state = self._state
+                if state is not None:  # else closed since the refresh: a closed service reopens on use
+                    state.enter()
+                    break
+        try:
+            yield state
+        finally:
+            state.leave()
 
     def close(self) -> None:
-        with self._whoosh_lock:
-            if self._state is not None:
-                self._state.close()
-                self._state = None
+        """Close the live generation once the searches still running on it finish."""
+        with self._swap_lock:
+            state, self._state = self._state, None
+            self._pointer_stamp = None
+        if state is not None:
+            state.retire()
 
     def __enter__(self) -> SearchService:
         return self
@@ -132,7 +145,6 @@ class SearchService:
         page: int = 1,
         per_page: int = 20,
         group_by_report: bool = False,
-        base_url: str = "",
     ) -> dict:
         """Search and facet counts in the shared result shape; raises QueryError if refused."""
         filters = _checked_filters(filters or {})
@@ -144,12 +156,12 @@ class SearchService:
             filters = state.resolve_filters(filters)
             filter_key = tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items()))
             key = (query.strip(), filter_key, sort, page, per_page)
-            cached = state.cache_get(key)
+            cached = state.cache.get(key)
             if cached is None:
                 cached = state.run(tree, query, filters, sort, page, per_page)
-                state.cache_put(key, cached)
+                state.cache.put(key, cached)
         result = dict(cached, query=query)
-        result["results"] = [dict(r, citation=citation(r, base_url + r["url"])) for r in cached["results"]]
+        result["results"] = [dict(r) for r in cached["results"]]
         if group_by_report:
             result["groups"] = _group(result["results"])
         return result
@@ -161,16 +173,16 @@ class SearchService:
             return state.resolve_filters(checked)
 
     def export(
-        self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000, base_url: str = ""
+        self, query: str = "", *, filters=None, sort: str = "relevance", cap: int = 5000
     ) -> list[dict]:
-        """Every match up to ``cap``, each with its citation and permalink."""
+        """Every match up to ``cap``: paragraph records with their scores (ids, no links)."""
         filters = _checked_filters(filters or {})
         if sort not in SORTS:
             raise QueryError(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
         tree = parse(query)
         with self._using() as state:
             records = state.ranked_records(tree, state.resolve_filters(filters), sort, cap)
-        return [dict(r, url=f"/p/{r['id']}", citation=citation(r, f"{base_url}/p/{r['id']}")) for r in records]
+        return records
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -181,10 +193,7 @@ class SearchService:
             entry = reports.get(report_id)
             if entry is None:
                 return None
-            paragraphs = sorted(
-                (from_document(d) for d in state.searcher.documents(report_id=report_id)),
-                key=lambda r: r["paragraph_number"],
-            )
+            paragraphs = state.report_paragraphs(report_id)
         responses = [
             {"report_id": rid, "title": other["title"], "published": other["published"]}
             for rid, other in sorted(reports.items())
@@ -192,7 +201,7 @@ class SearchService:
         ]
         responds_to = entry.get("responds_to")
         target = reports.get(responds_to) if responds_to else None
-        public = {k: v for k, v in entry.items() if k not in ("defined_acronyms", "responds_to_override")}
+        public = {k: v for k, v in entry.items() if k not in ("defined_acronyms", "responds_to_override", "dropped")}
         return dict(
             public,
             paragraphs=paragraphs,
@@ -200,15 +209,22 @@ class SearchService:
             responds_to_report={"report_id": responds_to, "title": target["title"]} if target else None,
         )
 
-    def paragraph(self, paragraph_id: str, *, base_url: str = "") -> dict | None:
-        """One paragraph record with its permalink and citation."""
+    def paragraph(self, paragraph_id: str) -> dict | None:
+        """One paragraph record (ids, no links: callers add permalinks and citations)."""
         with self._using() as state:
-            document = state.searcher.document(id=paragraph_id)
-        if document is None:
+            return state.paragraph_record(paragraph_id)
+
+    def reading(self, report_id: str) -> dict | None:
+        """How a report was read: its words read and indexed, and the text dropped with each reason."""
+        with self._using() as state:
+            entry = state.manifest["reports"].get(report_id)
+        if entry is None:
             return None
-        record = from_document(document)
-        url = f"/p/{record['id']}"
-        return dict(record, url=url, citation=citation(record, base_url + url))
+        return {
+            "words_read": entry.get("words_read", 0),
+            "words_indexed": entry.get("words_indexed", 0),
+            "dropped": [{"text": text, "reason": reason} for text, reason in entry.get("dropped", [])],
+        }
 
     def reports(self) -> list[dict]:
         """Every report's manifest entry, newest first."""
@@ -238,7 +254,7 @@ class SearchService:
         except QueryError:
             return MatchSpec()
         with self._using() as state:
-            return state.compiler.compile(tree).match_spec() if tree is not None else MatchSpec()
+            return state.match_spec(tree)
 
     def stats(self) -> dict:
         """What is in the corpus, for the home page."""

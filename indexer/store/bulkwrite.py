@@ -6,7 +6,8 @@ with ``heapq``; flushing then reads each posting's field length back from the
 segment's length column. At 100k paragraphs that made the write stage slower
 per paragraph the larger the corpus. :class:`BulkSegmentWriter` keeps each
 term's postings in compact arrays instead, sorts only the terms, and writes
-each posting block in one step, with the same bytes whoosh would write.
+each posting block in one step, with the same bytes whoosh would write (the
+whoosh side of that is :class:`indexer.store.whoosh_internals.PostingsSegmentWriter`).
 
 :class:`ParallelBuild` runs one such writer per process; the indexing run
 hands it each report as soon as it is parsed, so parsing and writing share
@@ -19,26 +20,28 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
 
 from indexer.store.analysis import index_counts, index_positions, pair_counts, word_counts
+from indexer.store.whoosh_internals import (
+    FREQUENCY_VALUES,
+    PostingsSegmentWriter,
+    commit_with_segments,
+    encode_frequency,
+    finish_segment,
+)
 
 if TYPE_CHECKING:
     from indexer.model import Report
 
 FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
-"""Analysis fast paths by kind; see :func:`indexer.store.generations.fast_fields`."""
-
-_FREQUENCY_BYTES = [pack_uint(n) for n in range(256)]
+"""Analysis fast paths by kind; :data:`indexer.store.schema.FAST_FIELDS` says which field takes which."""
 
 
-class BulkSegmentWriter(SegmentWriter):
+class BulkSegmentWriter(PostingsSegmentWriter):
     """A segment writer for documents added in one go, with no merging.
 
     ``fast_fields`` maps field names to a kind of :data:`FAST_KINDS`: those
@@ -60,8 +63,6 @@ class BulkSegmentWriter(SegmentWriter):
         self._postings: dict[str, dict[bytes, list]] = {}
         # field -> term text -> the same, for fast-path fields (encoded to UTF-8 when the segment is written)
         self._text_postings: dict[str, dict[str, list]] = {}
-        # field -> quantised length of each document (as whoosh reads it back when flushing)
-        self._lengths: dict[str, array] = {}
         # (field, value) -> postings, for the short values a report's paragraphs share (its id, forces, year...)
         self._item_cache: dict[tuple[str, object], list] = {}
 
@@ -105,81 +106,33 @@ class BulkSegmentWriter(SegmentWriter):
                 posting = terms[term] = [array("I"), array("f"), []]
             posting[0].append(docnum)
             posting[1].append(float(count) * boost * fieldboost)
-            posting[2].append(_FREQUENCY_BYTES[count] if count < 256 else pack_uint(count))
+            posting[2].append(FREQUENCY_VALUES[count] if count < 256 else encode_frequency(count))
         return length
 
-    def add_document(self, **fields) -> None:
-        self._check_state()
-        perdocwriter = self.perdocwriter
-        schema = self.schema
-        docnum = self.docnum
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+    def index_field(self, fieldname: str, field, value, docnum: int, fieldboost: float) -> int:
+        fast = self._fast.get(fieldname)
+        if fast is not None:
+            text_terms = self._text_postings.get(fieldname)
+            if text_terms is None:
+                text_terms = self._text_postings[fieldname] = {}
+            return self._add_fast(text_terms, fast, value, docnum, fieldboost)
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
+        length = 0
+        for tbytes, freq, weight, vbytes in self._items(fieldname, field, value):
+            length += freq
+            posting = terms.get(tbytes)
+            if posting is None:
+                posting = terms[tbytes] = [array("I"), array("f"), []]
+            posting[0].append(docnum)
+            posting[1].append(weight * fieldboost)
+            posting[2].append(vbytes)
+        return length
 
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields.get(fieldname)
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                if field.vector or field.separate_spelling():
-                    raise ValueError(f"field {fieldname!r}: term vectors and spelling are not supported here")
-                length = 0
-                if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    fast = self._fast.get(fieldname)
-                    if fast is not None:
-                        text_terms = self._text_postings.get(fieldname)
-                        if text_terms is None:
-                            text_terms = self._text_postings[fieldname] = {}
-                        length = self._add_fast(text_terms, fast, value, docnum, fieldboost)
-                    else:
-                        terms = self._postings.get(fieldname)
-                        if terms is None:
-                            terms = self._postings[fieldname] = {}
-                        for tbytes, freq, weight, vbytes in self._items(fieldname, field, value):
-                            length += freq
-                            posting = terms.get(tbytes)
-                            if posting is None:
-                                posting = terms[tbytes] = [array("I"), array("f"), []]
-                            posting[0].append(docnum)
-                            posting[1].append(weight * fieldboost)
-                            posting[2].append(vbytes)
-                    if not field.scorable:
-                        length = 0
-                    elif length:
-                        lengths = self._lengths.get(fieldname)
-                        if lengths is None:
-                            lengths = self._lengths[fieldname] = array("I")
-                        if len(lengths) <= docnum:
-                            lengths.extend([0] * (docnum + 1 - len(lengths)))
-                        lengths[docnum] = _quantised(length)
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-                column = field.column_type
-                if column and customval is not None:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def add_reader(self, reader) -> None:  # merging would go through whoosh's pool
-        raise NotImplementedError("BulkSegmentWriter writes new documents only")
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        if self.pool.current or self.pool.runs:
-            raise RuntimeError("postings were added to the whoosh pool behind BulkSegmentWriter's back")
-        fieldwriter = self.fieldwriter
+    def sorted_postings(self) -> Iterator[tuple[str, Iterable[tuple[bytes, list]]]]:
         # A field is in exactly one of the two tables, by whether it takes the fast path.
         for fieldname in sorted(self._postings.keys() | self._text_postings.keys()):
-            lengths = self._lengths.get(fieldname)
-            fieldwriter.start_field(fieldname, self.schema[fieldname])
             postings: Iterable[tuple[bytes, list]]
             if fieldname in self._text_postings:
                 # Fast-path fields are keyed by text: code point order is UTF-8 byte order.
@@ -188,38 +141,7 @@ class BulkSegmentWriter(SegmentWriter):
             else:
                 terms = self._postings.pop(fieldname)
                 postings = ((term, terms[term]) for term in sorted(terms))
-            for tbytes, (ids, weights, values) in postings:
-                fieldwriter.start_term(tbytes)
-                _write_postings(fieldwriter._postwriter, ids, weights, values, lengths)
-                fieldwriter.finish_term()
-            fieldwriter.finish_field()
-        fieldwriter.close()
-
-
-def _quantised(length: int) -> int:
-    """The field length whoosh reads back from the length column (0 for none)."""
-    code = length_to_byte(length)
-    return byte_to_length(code) if code else 0
-
-
-def _write_postings(postwriter, ids: array, weights: array, values: list, lengths: array | None) -> None:
-    """One term's postings, block by block, as ``add_posting`` one at a time would write them."""
-    limit = postwriter._blocklimit
-    total = len(ids)
-    for start in range(0, total, limit):
-        if start:
-            postwriter._write_block()
-        end = min(start + limit, total)
-        block_ids = ids[start:end]
-        block_weights = weights[start:end]
-        postwriter._ids = block_ids
-        postwriter._weights = block_weights
-        postwriter._values = [v for v in values[start:end] if v]
-        postwriter._maxweight = max(0, max(block_weights))
-        if lengths is not None:
-            present = [lengths[d] for d in block_ids if d < len(lengths) and lengths[d]]
-            postwriter._minlength = min(present) if present else None
-            postwriter._maxlength = max(present) if present else 0
+            yield fieldname, postings
 
 
 class ParallelBuild:
@@ -281,10 +203,7 @@ class ParallelBuild:
         except BaseException:
             self.cancel()
             raise
-        writer = self._writer
-        writer._close_segment()
-        writer._commit_toc(writer.segments + segments)
-        writer._finish()
+        commit_with_segments(self._writer, segments)
         self._close_channels()
 
     def cancel(self) -> None:
@@ -316,19 +235,14 @@ class _Feed:
 def _segment_worker(storage, indexname, queue, sender, documents, fast_fields, limitmb) -> None:
     try:
         index = storage.open_index(indexname)
-        writer = BulkSegmentWriter(index, fast_fields=fast_fields, _lk=False, limitmb=limitmb)
+        writer = BulkSegmentWriter(index, fast_fields=fast_fields, lock=False, limitmb=limitmb)
         while True:
             report = queue.get()
             if report is None:
                 break
             for document in documents(report):
                 writer.add_document(**document)
-        if writer._added:
-            segment = writer._finalize_segment()
-        else:
-            writer._close_segment()
-            segment = None
-        sender.send(segment)
+        sender.send(finish_segment(writer))
     except BaseException as error:  # the parent re-raises it
         with contextlib.suppress(Exception):
             sender.send(RuntimeError(f"index writer process failed: {type(error).__name__}: {error}"))

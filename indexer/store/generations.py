@@ -31,11 +31,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.store.schema import FAST_FIELDS, make_schema, report_documents
+from indexer.store.whoosh_internals import is_write_once_file, write_lock_file
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = "lock"
 MANIFEST_FILE = "manifest.json"
-SEGMENT_SUFFIX = ".seg"
 GENERATION_RE = re.compile(r"^gen-(\d{6})$")
 BUILD_PROCS = min(2, os.cpu_count() or 1)
 WRITER_LIMIT_MB = 256
@@ -156,7 +156,8 @@ def start_generation(index_dir: Path, *, copy_current: bool) -> Generation:
     path = index_dir / f"gen-{number:06d}.tmp"
     live = current_generation(index_dir)
     if copy_current and live is not None:
-        shutil.copytree(live, path, ignore=shutil.ignore_patterns(MANIFEST_FILE, "*.lock"), copy_function=_link_or_copy)
+        skip = shutil.ignore_patterns(MANIFEST_FILE, write_lock_file())
+        shutil.copytree(live, path, ignore=skip, copy_function=_link_or_copy)
         return Generation(index_dir, path, number)
     path.mkdir()
     whoosh_index.create_in(str(path), make_schema())
@@ -166,12 +167,12 @@ def start_generation(index_dir: Path, *, copy_current: bool) -> Generation:
 def _link_or_copy(source: str, target: str) -> None:
     """Hard-link whoosh's segment files, copy the rest.
 
-    A ``.seg`` file is written once under a fresh random name and never
-    modified (deletions live in the TOC, merges write new segments), so the
-    new generation can share it with the live one: an incremental update then
+    A compound segment file is written once and never modified (see
+    :func:`~indexer.store.whoosh_internals.is_write_once_file`), so the new
+    generation can share it with the live one: an incremental update then
     costs the new segment, not a copy of the whole index.
     """
-    if source.endswith(SEGMENT_SUFFIX):
+    if is_write_once_file(source):
         try:
             os.link(source, target)
             return

@@ -26,6 +26,8 @@ from indexer.store.writing import FullBuild, IncrementalUpdate, WriteStrategy
 __all__ = ["DEFAULT_TIMEOUT", "DEFAULT_WORKERS", "IndexSummary", "Plan", "index_corpus", "plan_run"]
 
 EMPTY_FILE_HASH = hashlib.sha256(b"").hexdigest()
+LOW_COVERAGE = 0.8
+"""A file with less of its words indexed than this is named in a warning (see ``findings inspect``)."""
 IGNORED_NAMES = {"readme.md", "readme.txt", "licence.md", "license.md"}
 
 
@@ -40,6 +42,13 @@ class IndexSummary:
     paragraphs: int = 0
     generation: str | None = None
     seconds: float = 0.0
+    coverage: dict[str, float] = field(default_factory=dict)
+    """For each file parsed in this run, the share of its words that were indexed."""
+
+    @property
+    def low_coverage(self) -> list[tuple[str, float]]:
+        """Files parsed in this run with less than LOW_COVERAGE of their words indexed."""
+        return sorted((name, share) for name, share in self.coverage.items() if share < LOW_COVERAGE)
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -221,6 +230,7 @@ def _parse(
             entries[outcome.source_file] = report_entry(outcome)
             strategy.parsed(relative, outcome)
             summary.indexed.append(relative)
+            summary.coverage[relative] = outcome.coverage
         else:
             summary.failed.append((relative, outcome))
             strategy.failed(relative)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from indexer.ingest.metadata import normalise_title
-from indexer.model import Report
+from indexer.model import REPORT_TYPES, RESPONSE_TYPES, Report
 from indexer.store.schema import SCHEMA_VERSION
 
 
@@ -28,6 +28,9 @@ def report_entry(report: Report) -> dict:
         "responds_to": None,
         "paragraph_count": len(report.paragraphs),
         "defined_acronyms": [list(pair) for pair in report.defined_acronyms],
+        "words_read": report.words_read,
+        "words_indexed": report.words_indexed,
+        "dropped": [[item.text, item.reason] for item in report.dropped],
     }
 
 
@@ -36,19 +39,19 @@ def link_responses(reports: dict[str, dict]) -> None:
     by_title = {
         normalise_title(entry["title"]): report_id
         for report_id, entry in reports.items()
-        if entry["doc_type"] == "inspection_report"
+        if entry["doc_type"] in REPORT_TYPES
     }
     by_url = {
         entry["source_url"]: report_id
         for report_id, entry in reports.items()
-        if entry["doc_type"] == "inspection_report" and entry["source_url"]
+        if entry["doc_type"] in REPORT_TYPES and entry["source_url"]
     }
     for report_id, entry in reports.items():
         target = None
         override = entry.get("responds_to_override")
         if override:
             target = override if override in reports else by_title.get(normalise_title(override))
-        elif entry["doc_type"] == "pcc_response":
+        elif entry["doc_type"] in RESPONSE_TYPES:
             target = by_title.get(normalise_title(entry.get("responds_to_title") or "")) or by_url.get(
                 entry.get("source_url") or ""
             )

@@ -11,16 +11,18 @@ RESULT_KEYS = ["query", "total", "page", "per_page", "pages", "sort", "filters",
 
 
 def test_api_search_returns_the_shared_result_shape(client, service):
-    """/api/search answers exactly what SearchService.search gives, with absolute citation links."""
+    """/api/search answers what SearchService.search gives, each result with its permalink and absolute citation."""
     response = client.get("/api/search?q=VIST&force=Devon+and+Cornwall+Police&per_page=2")
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
-    expected = service.search(
-        "VIST", filters={"forces": ["Devon and Cornwall Police"]}, per_page=2, base_url="http://localhost"
-    )
+    expected = service.search("VIST", filters={"forces": ["Devon and Cornwall Police"]}, per_page=2)
     assert list(body) == RESULT_KEYS
-    assert body == expected
-    assert body["results"][0]["citation"] == {"text": VIST_CITATION, "markdown": VIST_MARKDOWN}
+    results = body.pop("results")
+    assert body == {key: value for key, value in expected.items() if key != "results"}
+    assert [{k: v for k, v in r.items() if k not in ("url", "citation")} for r in results] == expected["results"]
+    assert [list(r)[-2:] for r in results] == [["url", "citation"]] * len(results)
+    assert [r["url"] for r in results] == [f"/p/{r['id']}" for r in expected["results"]]
+    assert results[0]["citation"] == {"text": VIST_CITATION, "markdown": VIST_MARKDOWN}
 
 
 def test_api_search_uses_url_parameter_names(client):
@@ -65,10 +67,14 @@ def test_api_report_has_paragraphs_with_citations(client, service):
 
 
 def test_api_paragraph_is_the_record_with_citation(client, service):
-    """/api/paragraphs/<id> is SearchService.paragraph's record."""
+    """/api/paragraphs/<id> is SearchService.paragraph's record, then its permalink and citation."""
     body = client.get(f"/api/paragraphs/{VIST_PARAGRAPH}").get_json()
-    assert body == service.paragraph(VIST_PARAGRAPH, base_url="http://localhost")
-    assert body["citation"]["text"] == VIST_CITATION
+    assert body == dict(
+        service.paragraph(VIST_PARAGRAPH),
+        url=f"/p/{VIST_PARAGRAPH}",
+        citation={"text": VIST_CITATION, "markdown": VIST_MARKDOWN},
+    )
+    assert list(body)[-2:] == ["url", "citation"]
 
 
 @pytest.mark.parametrize("url", ["/api/reports/nope", "/api/paragraphs/nope", "/api/nothing-here", "/api/reports/A.B"])

@@ -34,6 +34,14 @@ SENTENCE_LINE = 0.85
 """A line that ends a sentence and is shorter than this share of the wrap width ends its paragraph."""
 MIN_WRAP_WIDTH = 60
 """Narrower wrap widths are not believed: a short text tells little about its layout."""
+LONE_NUMBER_RE = re.compile(r"^\s*\d{1,4}\s*$")
+# Lines that stand alone even among short lines: report labels and front-matter fields.
+LABEL_LINE_RE = re.compile(
+    r"^\s*(contents|foreword|preface|summary|executive summary|introduction|background|key findings|conclusions?"
+    r"|recommendations?|areas? for improvement|causes? of concern|glossary|annex(es)?|appendix|appendices"
+    r"|published|reference( no\.?)?|last updated|date)\b",
+    re.I,
+)
 SPARSE_BLANK_LINES = 0.2
 """Fewer blank lines than this share of the text lines: blank lines do not separate the paragraphs."""
 LONG_GROUP_LINES = 12
@@ -120,6 +128,8 @@ class _Layout:
         """Whether the paragraph (or heading) ends with ``line``, given the line that follows it."""
         if "\t" in line and "\t" in following:
             return False  # rows of a table laid out with tabs (a signature block in columns, say)
+        if any(LONE_NUMBER_RE.match(text) or LABEL_LINE_RE.match(text) for text in (line, following)):
+            return True  # a page number, or a label such as "Contents" or "Published: ...", stands alone
         short = len(line) < SHORT_LINE * self.width
         ends_sentence = bool(SENTENCE_END_RE.search(line))
         if not self.wrapped:

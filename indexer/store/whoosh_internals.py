@@ -1,0 +1,307 @@
+"""Every use of whoosh's private attributes and undocumented behaviour, in one module.
+
+Findings goes under whoosh's public API in a few places: for speed (a segment
+writer that bypasses whoosh's posting pool, reading posting blocks whole) and
+for the index folder (which files a new generation may share, which file is
+whoosh's lock). None of that is promised to survive a whoosh release, so this
+module is written for exactly one version, :data:`WHOOSH_VERSION`, refuses to
+import with any other, and pyproject.toml pins it. Each internal used here has
+a test in ``tests/store/test_whoosh_internals.py`` against the pinned version:
+to upgrade whoosh, change the pin and :data:`WHOOSH_VERSION`, then make those
+tests pass.
+
+Callers use whoosh's public API plus the names below. A new use of a whoosh
+internal goes into the section it belongs to (or a new one), behind a small
+documented function, with its test.
+
+Sections: the version check; index files; segment writing; posting blocks.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+
+# --- The version check ---------------------------------------------------------------------------
+
+WHOOSH_DISTRIBUTION = "whoosh-reloaded"
+WHOOSH_VERSION = "2.7.5"
+"""The whoosh-reloaded release this module was written and tested against (pinned in pyproject.toml)."""
+
+
+def installed_whoosh_version() -> str | None:
+    """The installed whoosh-reloaded's version, or None if no such distribution is installed."""
+    try:
+        return metadata.version(WHOOSH_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def check_whoosh_version() -> None:
+    """Raise ImportError unless whoosh-reloaded :data:`WHOOSH_VERSION` is installed (run at import)."""
+    installed = installed_whoosh_version()
+    if installed == WHOOSH_VERSION:
+        return
+    found = f"found {installed}" if installed else f"{WHOOSH_DISTRIBUTION} is not installed"
+    raise ImportError(
+        f"Findings relies on {WHOOSH_DISTRIBUTION} {WHOOSH_VERSION}'s internals (its segment writer, posting "
+        f"blocks and index file names; see indexer/store/whoosh_internals.py), but {found}. Install exactly "
+        f"that version: pip install -e . (or pip install {WHOOSH_DISTRIBUTION}=={WHOOSH_VERSION})"
+    )
+
+
+check_whoosh_version()
+
+# Imported after the check, so that another whoosh fails with the message above, not a missing name.
+from whoosh.codec.base import Segment  # noqa: E402
+from whoosh.codec.whoosh3 import W3LeafMatcher  # noqa: E402
+from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
+from whoosh.system import pack_uint  # noqa: E402
+from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
+from whoosh.writing import SegmentWriter  # noqa: E402
+
+
+class WhooshInternalsError(RuntimeError):
+    """Whoosh did not behave as this module assumes (another version, or a damaged index)."""
+
+
+# --- Index files ---------------------------------------------------------------------------------
+
+DEFAULT_INDEX_NAME = "MAIN"
+"""The index name ``whoosh.index.create_in``/``open_dir`` use when given none (``whoosh.index._DEF_INDEX_NAME``)."""
+
+
+def write_lock_file(indexname: str = DEFAULT_INDEX_NAME) -> str:
+    """The file whoosh's writer locks (``ix.lock("WRITELOCK")``: ``MAIN_WRITELOCK``); it stays after release."""
+    return f"{indexname}_WRITELOCK"
+
+
+COMPOUND_EXT = Segment.COMPOUND_EXT
+"""The suffix of a compound segment file, ``MAIN_<random id>.seg``: one file holding a whole segment."""
+
+
+def is_write_once_file(name: str) -> bool:
+    """True for a compound segment file (a name or a path).
+
+    Whoosh writes it once, under a fresh random name, and never modifies it:
+    deletions are kept in the TOC and merges write new segments. So two index
+    folders may share it (a hard link).
+    """
+    return name.endswith(COMPOUND_EXT)
+
+
+# --- Segment writing -----------------------------------------------------------------------------
+
+FREQUENCY_VALUES = tuple(pack_uint(n) for n in range(256))
+""":func:`encode_frequency` of 0..255, precomputed (one shared bytes object per count)."""
+
+
+def encode_frequency(count: int) -> bytes:
+    """The posting value whoosh's ``Frequency`` format stores for a term occurring ``count`` times."""
+    return pack_uint(count)
+
+
+def stored_field_length(length: int) -> int:
+    """A field length as whoosh reads it back from a segment's length column (0 for none).
+
+    The column keeps one byte per length, so long fields come back rounded.
+    """
+    code = length_to_byte(length)
+    return byte_to_length(code) if code else 0
+
+
+class PostingsSegmentWriter(SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with the postings kept by a subclass instead of whoosh's posting pool.
+
+    :meth:`add_document` is whoosh 2.7.5's ``SegmentWriter.add_document``
+    (stored fields, lengths, columns and boosts exactly as whoosh writes them)
+    except that each indexed field's postings go to :meth:`index_field`; at
+    commit, :meth:`sorted_postings` gives them back and they are written block
+    by block, with the same bytes whoosh's own writer would write. Term
+    vectors, separate spelling fields and :meth:`add_reader` are not supported.
+
+    ``lock=False`` makes a writer that does not take whoosh's write lock, for a
+    process writing one segment for another that holds it (see
+    :func:`finish_segment` and :func:`commit_with_segments`).
+    """
+
+    def __init__(self, ix, *, lock: bool = True, **kwargs) -> None:
+        super().__init__(ix, _lk=lock, **kwargs)
+        # field -> length of each document as whoosh reads it back (see stored_field_length)
+        self._field_lengths: dict[str, array] = {}
+
+    def index_field(self, fieldname: str, field, value, docnum: int, fieldboost: float) -> int:
+        """Keep the postings of an indexed field of document ``docnum``; returns the field's length.
+
+        A posting's weight is whoosh's (``field.index``) times ``fieldboost``;
+        the length is the sum of the term frequencies.
+        """
+        raise NotImplementedError
+
+    def sorted_postings(self) -> Iterator[tuple[str, Iterable[tuple[bytes, Any]]]]:
+        """Every field with postings, in name order, with its terms in byte order.
+
+        Each term comes with ``(document numbers, weights, values)``: an
+        ``array("I")`` of increasing document numbers, an ``array("f")`` of
+        weights and a list of encoded values (empty bytes for none).
+        """
+        raise NotImplementedError
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``add_document``, each indexed field's postings going to :meth:`index_field`."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        index_field = self.index_field
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                if field.vector or field.separate_spelling():
+                    raise ValueError(f"field {fieldname!r}: term vectors and spelling are not supported here")
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    length = index_field(fieldname, field, value, docnum, fieldboost)
+                    if not field.scorable:
+                        length = 0
+                    elif length:
+                        lengths = self._field_lengths.get(fieldname)
+                        if lengths is None:
+                            lengths = self._field_lengths[fieldname] = array("I")
+                        if len(lengths) <= docnum:
+                            lengths.extend([0] * (docnum + 1 - len(lengths)))
+                        lengths[docnum] = stored_field_length(length)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_reader(self, reader) -> None:  # merging would go through whoosh's pool
+        raise NotImplementedError(f"{type(self).__name__} writes new documents only")
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        if self.pool.current or self.pool.runs:
+            raise RuntimeError(f"postings were added to the whoosh pool behind {type(self).__name__}'s back")
+        fieldwriter = self.fieldwriter
+        for fieldname, terms in self.sorted_postings():
+            lengths = self._field_lengths.get(fieldname)
+            fieldwriter.start_field(fieldname, self.schema[fieldname])
+            for tbytes, (ids, weights, values) in terms:
+                fieldwriter.start_term(tbytes)
+                _write_postings(fieldwriter._postwriter, ids, weights, values, lengths)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+        fieldwriter.close()
+
+
+def _write_postings(postwriter, ids: array, weights: array, values: list, lengths: array | None) -> None:
+    """One term's postings, block by block, as ``W3PostingsWriter.add_posting`` one at a time would write them."""
+    limit = postwriter._blocklimit
+    total = len(ids)
+    for start in range(0, total, limit):
+        if start:
+            postwriter._write_block()
+        end = min(start + limit, total)
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
+        postwriter._ids = block_ids
+        postwriter._weights = block_weights
+        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._maxweight = max(0, max(block_weights))
+        if lengths is not None:
+            present = [lengths[d] for d in block_ids if d < len(lengths) and lengths[d]]
+            postwriter._minlength = min(present) if present else None
+            postwriter._maxlength = max(present) if present else 0
+
+
+def finish_segment(writer: SegmentWriter) -> Segment | None:
+    """Write and close a writer's new segment without committing; returns it, or None if nothing was added.
+
+    For a writer made with ``lock=False`` in another process: the process
+    holding the lock lists the segment with :func:`commit_with_segments`.
+    """
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def commit_with_segments(writer: SegmentWriter, segments: list) -> None:
+    """Commit ``writer`` (holding the lock, nothing added) listing the index's segments plus ``segments``.
+
+    No merge. Writes the new TOC, deletes files no segment uses, releases the
+    lock and closes the writer.
+    """
+    writer._close_segment()
+    writer._commit_toc(writer.segments + segments)
+    writer._finish()
+
+
+# --- Posting blocks ------------------------------------------------------------------------------
+
+
+def unfiltered(matcher):
+    """A segment's posting matcher without the deleted-documents filter (callers mask deleted documents).
+
+    A segment reader with deletions wraps its postings in a ``FilterMatcher``.
+    """
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def all_ids_array(matcher) -> np.ndarray:
+    """Every document number of a fresh postings matcher, deleted documents included, as int64.
+
+    ``matcher`` is what a segment's ``reader.postings(field, text)`` returns.
+    Whoosh's ``all_ids`` yields one id at a time through Python generators;
+    this reads each posting block's delta-coded ids and decodes them with one
+    ``cumsum``. Each block is checked against its header (how many ids, the
+    last id), so a block that does not decode as assumed raises
+    :class:`WhooshInternalsError` instead of giving wrong documents. Other
+    matchers go through ``all_ids``.
+    """
+    matcher = unfiltered(matcher)
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    blocks = []
+    while True:
+        if matcher._data is None:
+            matcher._read_data()
+        deltas = matcher._data[0]
+        if len(deltas) != matcher._blocklength:
+            raise _undecodable(matcher, f"{len(deltas)} ids, the block header says {matcher._blocklength}")
+        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+        if ids[-1] != matcher._maxid:
+            raise _undecodable(matcher, f"last id {ids[-1]}, the block header says {matcher._maxid}")
+        blocks.append(ids)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return np.concatenate(blocks)
+
+
+def _undecodable(matcher, problem: str) -> WhooshInternalsError:
+    return WhooshInternalsError(
+        f"a posting block of {matcher.term()!r} did not decode as whoosh {WHOOSH_VERSION} writes it: "
+        f"{problem} (another whoosh version, or a damaged index)"
+    )
