@@ -138,22 +138,20 @@ def _head(reply: bytes) -> tuple[int, dict]:
     return int(head[0].split()[1]), headers
 
 
-def test_huge_request_headers_get_431_with_security_headers(server):
-    """Headers beyond waitress's limit get waitress's own 431, which still carries our security headers."""
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /search?q=custody HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 400_000 + b"\r\n\r\n", 431),
+        (b"GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n", 400),
+    ],
+    ids=["oversized header", "malformed request"],
+)
+def test_errors_waitress_writes_carry_security_headers(server, request_bytes, status):
+    """Waitress's own answers (431 for a huge header, 400 for a request it cannot parse) carry our headers."""
     url, _ = server
-    reply = _raw(url, b"GET /search?q=custody HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 400_000 + b"\r\n\r\n")
-    status, headers = _head(reply)
-    assert status == 431
-    assert_secure_headers(headers, "431 from waitress")
-
-
-def test_malformed_request_gets_400_with_security_headers(server):
-    """A request waitress cannot parse gets waitress's own 400, with our security headers."""
-    url, _ = server
-    reply = _raw(url, b"GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n")
-    status, headers = _head(reply)
-    assert status == 400
-    assert_secure_headers(headers, "400 from waitress")
+    got, headers = _head(_raw(url, request_bytes))
+    assert got == status
+    assert_secure_headers(headers, f"{status} from waitress")
 
 
 def test_untrusted_host_is_refused(server):
