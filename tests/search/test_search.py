@@ -187,6 +187,7 @@ EVERY_COUNT = {
         ("Quality assurance and audit", 8), ("Schools and education", 8), ("Information sharing", 7),
         ("Placements and accommodation", 6), ("Voice of the child and participation", 6),
         ("Custody and detention", 5), ("Neglect", 5), ("Risk assessment and screening", 5),
+        ("Call handling (999 and 101)", 2), ("Custody of adults", 1),
     ],
     "section_type": [
         ("pcc_response", 34), ("key_strengths", 24), ("areas_for_improvement", 17), ("summary", 15),
@@ -215,7 +216,8 @@ MENTAL_HEALTH_COUNTS = {
         ("Schools and education", 6), ("Exploitation and missing children", 5),
         ("Front door (MASH and referrals)", 5), ("Placements and accommodation", 5), ("Custody and detention", 4),
         ("Quality assurance and audit", 4), ("Voice of the child and participation", 4), ("Information sharing", 3),
-        ("Neglect", 3), ("Risk assessment and screening", 2),
+        ("Neglect", 3), ("Risk assessment and screening", 2), ("Call handling (999 and 101)", 1),
+        ("Custody of adults", 1),
     ],
     "section_type": [
         ("key_strengths", 18), ("pcc_response", 12), ("summary", 7), ("areas_for_improvement", 5),
@@ -256,8 +258,8 @@ def test_disjunctive_facets(service):
         ("Exploitation and missing children", 8), ("Front door (MASH and referrals)", 8), ("Schools and education", 8),
         ("Training and supervision", 8), ("Youth justice and criminalisation", 7), ("Information sharing", 6),
         ("Quality assurance and audit", 6), ("Trauma-informed practice", 6), ("Placements and accommodation", 4),
-        ("Risk assessment and screening", 4), ("Voice of the child and participation", 4), ("Neglect", 2),
-        ("Custody and detention", 1),
+        ("Risk assessment and screening", 4), ("Voice of the child and participation", 4),
+        ("Call handling (999 and 101)", 2), ("Neglect", 2), ("Custody and detention", 1), ("Custody of adults", 1),
     ]  # fmt: skip
     either = service.search(
         "", filters={"forces": ["Devon and Cornwall Police", "Hampshire and Isle of Wight Constabulary"]}
