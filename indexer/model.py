@@ -198,6 +198,12 @@ class Paragraph:
         default=(), metadata=spec("The footnotes its text refers to.", index="stored")
     )
     is_bullet: bool = field(default=False, metadata=spec("True for a bullet point.", index="stored"))
+    printed_number: str | None = field(
+        default=None,
+        metadata=spec(
+            "The paragraph's number as the report prints it (`3.14`), if it prints one.", index="stored", csv=16
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,7 +51,7 @@ def test_citations_are_absolute_when_a_base_url_is_set(corpus_index):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == (
         "  Ofsted, CQC, HMICFRS and HMI Probation, \"Joint targeted area inspection of the multi-agency response to "
-        "children's mental health in Plymouth\", 8 January 2020, Areas for improvement, para 36, "
+        "children's mental health in Plymouth\", 8 January 2020, Areas for improvement, 36th paragraph, "
         "https://findings.example.org/p/plymouth-jtai-2020-letter--p-854c266a"
     )
     assert result.stderr == ""
@@ -62,7 +62,7 @@ def test_base_url_option_wins_and_json_carries_it(corpus_index):
     result = _search(corpus_index, "VIST", "--force", "devon", "--limit", "1", "--json", "--base-url", "http://127.0.0.1:5000")
     data = json.loads(result.stdout)
     assert data["results"][0]["citation"]["text"].endswith(
-        ", para 36, http://127.0.0.1:5000/p/plymouth-jtai-2020-letter--p-854c266a"
+        ", 36th paragraph, http://127.0.0.1:5000/p/plymouth-jtai-2020-letter--p-854c266a"
     )
 
 

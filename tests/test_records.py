@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPH_FIELDS = [
     "id", "report_id", "report_title", "section", "section_type", "finding_type", "paragraph_number", "anchor",
     "page", "doc_type", "published", "year", "inspectorates", "forces", "areas", "source_url", "source_file",
-    "themes", "text", "footnotes", "is_bullet",
+    "themes", "text", "footnotes", "is_bullet", "printed_number",
 ]  # fmt: skip
 """The keys of a paragraph record, in order: what `findings dump` prints and every answer starts with."""
 

@@ -117,6 +117,7 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
                 text=draft.text,
                 footnotes=draft.footnotes,
                 is_bullet=draft.is_bullet,
+                printed_number=printed_number(draft.text) if not draft.is_bullet else None,
             )
         )
     definitions: dict[str, str] = {}
@@ -138,6 +139,16 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
         words_read=count_words(block.text for block in blocks),
         words_indexed=_words_covered(blocks, indexed_text),
     )
+
+
+PRINTED_NUMBER_RE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,3}){1,2})\.?\s+(?=\S)")
+"""A paragraph number printed at its start: "1.4 ", "3.14 ", "2.1.3 "."""
+
+
+def printed_number(text: str) -> str | None:
+    """The paragraph's own number as printed at its start, if it has one."""
+    match = PRINTED_NUMBER_RE.match(text)
+    return match["number"] if match else None
 
 
 WORD_RE = re.compile(r"[^\W\d_]{2,}")

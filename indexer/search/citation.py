@@ -57,6 +57,12 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def ordinal(number: int) -> str:
+    """"1st", "2nd", "3rd", "11th", "22nd", "36th"."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 @dataclass(frozen=True)
 class Citation:
     """A briefing-ready citation of a paragraph, in plain text and in Markdown."""
@@ -71,7 +77,9 @@ def citation(record: dict, permalink: str) -> dict[str, str]:
     if record.get("doc_type") == "pcc_response" and record.get("forces"):
         author = f"Police and crime commissioner ({join_names(record['forces'])})"
     section = record.get("section") or SECTION_LABELS.get(record.get("section_type") or "", "")
-    where = [section, f"para {record['paragraph_number']}"]
+    # "para 3.14" only where the report prints that number; otherwise say which paragraph it is in reading order.
+    printed = record.get("printed_number")
+    where = [section, f"para {printed}" if printed else f"{ordinal(record['paragraph_number'])} paragraph"]
     if record.get("page"):
         where.append(f"p. {record['page']}")
     title = record.get("report_title") or ""

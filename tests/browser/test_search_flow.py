@@ -96,14 +96,16 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(page, live_server):
     expected = (
         "Ofsted, CQC, HMICFRS and HMI Probation, "
         "\"Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth\", "
-        f"8 January 2020, Areas for improvement, para 36, {live_server}/p/plymouth-jtai-2020-letter--p-854c266a"
+        f"8 January 2020, Areas for improvement, 36th paragraph, {live_server}/p/plymouth-jtai-2020-letter--p-854c266a"
     )
     assert page.evaluate("navigator.clipboard.readText()") == expected
     expect(page.locator("#live-status")).to_have_text("Citation copied")
     # The Markdown form is inside "Cite this paragraph".
     first.locator("details.cite summary").click()
     first.get_by_role("button", name="Copy Markdown").click()
-    assert page.evaluate("navigator.clipboard.readText()").endswith("8 January 2020, Areas for improvement, para 36")
+    assert page.evaluate("navigator.clipboard.readText()").endswith(
+        "8 January 2020, Areas for improvement, 36th paragraph"
+    )
 
 
 def test_csv_export_downloads(page, service):
@@ -154,6 +156,6 @@ def test_pages_work_without_javascript(browser, live_server):
         expect(first.get_by_role("button", name="Copy citation")).to_be_hidden()
         first.locator("details.cite summary").click()
         expect(first.locator(".cite__text").first).to_be_visible()
-        expect(first.locator(".cite__text").first).to_contain_text("Areas for improvement, para 36, http://127.0.0.1:")
+        expect(first.locator(".cite__text").first).to_contain_text("Areas for improvement, 36th paragraph, http://127.0.0.1:")
     finally:
         context.close()

@@ -356,7 +356,7 @@ def test_results_carry_what_a_citation_needs(service):
     assert (record["id"], record["paragraph_number"]) == ("plymouth-jtai-2020-letter--p-854c266a", 36)
     assert citation(record, f"https://findings.example/p/{record['id']}")["text"] == (
         'Ofsted, CQC, HMICFRS and HMI Probation, "Joint targeted area inspection of the multi-agency response to '
-        "children's mental health in Plymouth\", 8 January 2020, Areas for improvement, para 36, "
+        "children's mental health in Plymouth\", 8 January 2020, Areas for improvement, 36th paragraph, "
         "https://findings.example/p/plymouth-jtai-2020-letter--p-854c266a"
     )
 

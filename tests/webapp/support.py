@@ -13,12 +13,13 @@ HAMPSHIRE = "Hampshire and Isle of Wight Constabulary"
 VIST_CITATION = (
     "Ofsted, CQC, HMICFRS and HMI Probation, "
     "\"Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth\", "
-    "8 January 2020, Areas for improvement, para 36, http://localhost/p/plymouth-jtai-2020-letter--p-854c266a"
+    "8 January 2020, Areas for improvement, 36th paragraph, http://localhost/p/plymouth-jtai-2020-letter--p-854c266a"
 )
 VIST_MARKDOWN = (
     "Ofsted, CQC, HMICFRS and HMI Probation, "
     "\"[Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth]"
-    "(http://localhost/p/plymouth-jtai-2020-letter--p-854c266a)\", 8 January 2020, Areas for improvement, para 36"
+    "(http://localhost/p/plymouth-jtai-2020-letter--p-854c266a)\", 8 January 2020, Areas for improvement, "
+    "36th paragraph"
 )
 
 

@@ -85,7 +85,7 @@ def test_base_url_is_the_only_source_of_absolute_urls(corpus_index):
         "https://findings.example.org/p/plymouth-jtai-2020-pcc-response--p-bf0f73e2",
     ]
     body = client.get("/api/paragraphs/" + VIST_PARAGRAPH, headers=evil).get_json()
-    assert body["citation"]["text"].endswith(", para 36, https://findings.example.org/p/" + VIST_PARAGRAPH)
+    assert body["citation"]["text"].endswith(", 36th paragraph, https://findings.example.org/p/" + VIST_PARAGRAPH)
     assert client.get("/api/openapi.json", headers=evil).get_json()["servers"] == [{"url": "https://findings.example.org"}]
     assert b"evil.example" not in client.get("/search.csv?q=VIST", headers=evil).data
 

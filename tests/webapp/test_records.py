@@ -13,7 +13,7 @@ from webapp.openapi import record_schema
 PARAGRAPH_KEYS = [
     "id", "report_id", "report_title", "section", "section_type", "finding_type", "paragraph_number", "anchor",
     "page", "doc_type", "published", "year", "inspectorates", "forces", "areas", "source_url", "source_file",
-    "themes", "text", "footnotes", "is_bullet",
+    "themes", "text", "footnotes", "is_bullet", "printed_number",
 ]  # fmt: skip
 REPORT_KEYS = [
     "report_id", "source_file", "content_hash", "title", "doc_type", "published", "inspectorates", "forces",
@@ -26,7 +26,7 @@ REPORT_KEYS = [
 class LanguageParagraph(Paragraph):
     """A paragraph record with one field more, as a new field would be declared."""
 
-    language: str = field(metadata=spec("The paragraph's language.", index="id", csv=16))
+    language: str = field(metadata=spec("The paragraph's language.", index="id", csv=17))
 
 
 def _schemas(client) -> dict:
@@ -49,8 +49,8 @@ def test_csv_columns_are_pinned():
     """The CSV columns come from the paragraph definition's csv places, then permalink and citations."""
     assert CSV_COLUMNS == (
         "id", "report_id", "report_title", "doc_type", "published", "inspectorates", "forces", "areas", "themes",
-        "section", "section_type", "finding_type", "paragraph_number", "page", "text", "permalink", "citation",
-        "citation_markdown",
+        "section", "section_type", "finding_type", "paragraph_number", "page", "text", "printed_number", "permalink",
+        "citation", "citation_markdown",
     )  # fmt: skip
 
 
