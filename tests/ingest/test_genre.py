@@ -32,6 +32,13 @@ FRONT_MATTER = {
         "inspectorates": ("HMICFRS",),
         "forces": ("Lincolnshire Police",),
     },
+    "pcc-statement-page.html": {
+        "title": "Commissioner responds to HMICFRS report on crime recording in Lincolnshire",
+        "doc_type": "pcc_response",
+        "published": "2018-07-04",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Lincolnshire Police",),
+    },
     "peel-question-page.txt": {
         "title": "Cumbria PEEL 2017",
         "doc_type": "inspection_report",

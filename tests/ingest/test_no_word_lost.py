@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
     [path for path in (ROOT / "corpus").iterdir() if path.suffix in (".txt", ".md")and path.name != "README.md"]
     + list((ROOT / "tests" / "data" / "genre").glob("*.txt"))
+    + list((ROOT / "tests" / "data" / "genre").glob("*.html"))
 )
 
 
