@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from indexer.search.compile import Compiled, Compiler
 from indexer.search.facets import leaf_readers, posting_ids
-from indexer.search.whoosh_matching import DocSet, seek, unfiltered
+from indexer.store.whoosh_internals import DocSet, seek, unfiltered
 
 
 @dataclass

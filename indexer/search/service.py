@@ -15,7 +15,7 @@ from pathlib import Path
 
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
-from indexer.search.state import FILTER_FIELDS
+from indexer.search.state import FILTER_FIELDS, PARALLEL_SEARCHES
 from indexer.search.state import SearchState as _State
 from indexer.store.generations import CURRENT_FILE, IndexMissingError, current_generation
 
@@ -45,17 +45,21 @@ def check_paging(page: int, per_page: int) -> None:
 class SearchService:
     """Searches one index directory; safe to share between threads.
 
-    Searches run in parallel: whoosh readers are not thread-safe, so each
-    search borrows a reader bundle of its own from the live generation's pool
-    (see :mod:`indexer.search.state`); no lock is held while it works. Each
-    search counts itself in and out of the generation it uses
-    (:meth:`_using`), and a retired generation is closed only once its last
-    search has finished.
+    Whoosh readers are not thread-safe, so each search borrows a reader
+    bundle of its own from the live generation's pool (see
+    :mod:`indexer.search.state`): at most ``parallel`` searches read the index
+    at once, and the rest of each page (facet counts, snippets) is built after
+    the bundle goes back, on the caller's thread, under no lock. Each search
+    counts itself in and out of the generation it uses (:meth:`_using`), and a
+    retired generation is closed only once its last search has finished.
     """
 
-    def __init__(self, index_dir: Path, *, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, index_dir: Path, *, cache_bytes: int = CACHE_BYTES, parallel: int = PARALLEL_SEARCHES
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.cache_bytes = cache_bytes
+        self.parallel = parallel
         self._lock = threading.Lock()
         """Held while a new generation is opened: one refresh at a time."""
         self._swap_lock = threading.Lock()
@@ -83,7 +87,7 @@ class SearchService:
             if self._state is not None and self._state.generation == generation:
                 self._pointer_stamp = stamp
                 return False
-            new = _State(generation, self.cache_bytes)
+            new = _State(generation, self.cache_bytes, parallel=self.parallel)
             with self._swap_lock:
                 old, self._state = self._state, new
                 self._pointer_stamp = stamp

@@ -34,14 +34,20 @@ from indexer.search.highlight import MatchSpec, find_matches
 from indexer.search.query import parse
 from indexer.search.ranking import date_ranks, page_of, ranked
 from indexer.search.suggest import suggest
-from indexer.search.whoosh_matching import SharedSegmentStorage
 from indexer.store.generations import read_manifest
 from indexer.store.schema import FACET_FIELDS, from_document
+from indexer.store.whoosh_internals import SharedSegmentStorage
 
 __all__ = ["FILTER_FIELDS", "GenerationClosedError", "SearchState"]
 
-MAX_IDLE_READERS = 8
-"""Reader bundles kept open between searches; more are opened while more searches run at once."""
+PARALLEL_SEARCHES = 1
+"""Searches reading the index at once, one reader bundle each (more wait for a bundle to come back).
+
+Everything after the reading (facet counts, snippets, the page) runs in parallel whatever this
+is. Under CPython's GIL only numpy and file reads truly overlap, and with more than one reading
+at once the GIL hand-offs cost more than they save: at 10k paragraphs 2 or 8 served 7-17% fewer
+requests per second than 1, with a higher p95 (benchmarks/README.md, "Parallel searches").
+Raise it for a free-threaded Python, or an index large enough for numpy to dominate."""
 
 
 class GenerationClosedError(RuntimeError):
@@ -55,8 +61,11 @@ class SearchState:
     :meth:`leave`; :meth:`retire` then closes the readers only when the last such user leaves.
     """
 
-    def __init__(self, generation: Path, cache_bytes: int) -> None:
+    def __init__(self, generation: Path, cache_bytes: int, *, parallel: int = PARALLEL_SEARCHES) -> None:
+        if parallel < 1:
+            raise ValueError("parallel must be at least 1")
         self.generation = generation
+        self.parallel = parallel
         self._storage = SharedSegmentStorage(generation)
         self.index = self._storage.open_index()
         self.manifest = read_manifest(generation)
@@ -80,9 +89,10 @@ class SearchState:
             raise
         self.cache = ResultCache(cache_bytes)
         self._lock = threading.Lock()
-        import os
-        self._running = threading.BoundedSemaphore(int(os.environ.get("FINDINGS_PARALLEL", "64")))
+        self._returned = threading.Condition(self._lock)
+        """Notified when a bundle goes back to the pool, or the generation closes."""
         self._idle: list[Readers] = [self._first]
+        self._opened = 1
         self._users = 0
         self._retired = self._closed = False
 
@@ -95,24 +105,38 @@ class SearchState:
 
     @contextmanager
     def readers(self) -> Iterator[Readers]:
-        """A reader bundle that only this thread uses until the block ends: an idle one, or a new one."""
-        with self._running:
-            with self._lock:
-                if self._closed:
-                    raise GenerationClosedError(f"{self.generation.name} is closed")
-                bundle = self._idle.pop() if self._idle else None
+        """A reader bundle that only this thread uses until the block ends.
+
+        An idle bundle if there is one, else a new one while fewer than ``parallel`` are open,
+        else the next one another search gives back. Do not nest: a thread holds one bundle.
+        """
+        with self._lock:
+            while not self._closed and not self._idle and self._opened >= self.parallel:
+                self._returned.wait()
+            if self._closed:
+                raise GenerationClosedError(f"{self.generation.name} is closed")
+            bundle = self._idle.pop() if self._idle else None
             if bundle is None:
+                self._opened += 1
+        if bundle is None:
+            try:
                 searcher = self.index.searcher()
                 bundle = Readers(searcher, Compiler(searcher.reader(), *self._compiler_args))
-            try:
-                yield bundle
-            finally:
+            except BaseException:
                 with self._lock:
-                    keep = not self._closed and (len(self._idle) < MAX_IDLE_READERS or bundle is self._first)
-                    if keep:
-                        self._idle.append(bundle)
-                if not keep:
-                    bundle.close()
+                    self._opened -= 1
+                    self._returned.notify()
+                raise
+        try:
+            yield bundle
+        finally:
+            with self._lock:
+                keep = not self._closed
+                if keep:
+                    self._idle.append(bundle)
+                    self._returned.notify()
+            if not keep:
+                bundle.close()
 
     def enter(self) -> None:
         """Count a user: the readers stay open until it calls :meth:`leave`, even once retired."""
@@ -141,6 +165,7 @@ class SearchState:
         if not self._retired or self._users or self._closed:
             return None
         self._closed = True
+        self._returned.notify_all()
         idle, self._idle = self._idle, []
         return idle
 

@@ -131,8 +131,15 @@ def make_analyzer():
         | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
         | HyphenFilter()
         | SpellingFilter()
-        | StemFilter(stemfn=stem, cachesize=200_000)
+        # Whoosh's own stem cache is not thread-safe once full; functools' is, and searches run on many threads.
+        | StemFilter(stemfn=cached_stem, cachesize=0)
     )
+
+
+@lru_cache(maxsize=200_000)
+def cached_stem(word: str) -> str:
+    """The Porter2 stem of a word, remembered (a module-level function, so the schema pickles by name)."""
+    return stem(word)
 
 
 def make_word_analyzer():

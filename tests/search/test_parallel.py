@@ -27,8 +27,8 @@ MIXED_TOTALS = [3, 38, 8, 18, 5, 3, 5, 64, 55]
 
 
 def test_parallel_searches_give_the_answers_of_one_at_a_time(corpus_index):
-    """Eight threads searching and exporting at once get exactly the answers a single thread gets."""
-    with SearchService(corpus_index, cache_bytes=0) as service:
+    """Eight threads searching and exporting at once, on eight readers, get exactly the answers one thread gets."""
+    with SearchService(corpus_index, cache_bytes=0, parallel=8) as service:
         expected = [service.search(q, filters=f) for q, f in MIXED_QUERIES]
         assert [r["total"] for r in expected] == MIXED_TOTALS
         exports = [service.export(q, filters=f) for q, f in MIXED_QUERIES]
@@ -57,6 +57,38 @@ def test_parallel_searches_give_the_answers_of_one_at_a_time(corpus_index):
         for thread in threads:
             thread.join()
         assert failures == []
+
+
+def test_no_more_searches_read_at_once_than_the_parallel_bound(corpus_index):
+    """With ``parallel=2``, eight threads searching share two reader bundles and never hold more than two at once."""
+    state = SearchState(current_generation(corpus_index), cache_bytes=0, parallel=2)
+    lock = threading.Lock()
+    holding: list[int] = []
+    most = 0
+    bundles: set[int] = set()
+    start = threading.Barrier(8)
+
+    def client() -> None:
+        nonlocal most
+        start.wait()
+        for _ in range(5):
+            with state.readers() as readers:
+                with lock:
+                    holding.append(id(readers))
+                    most = max(most, len(holding))
+                    bundles.add(id(readers))
+                assert readers.searcher.document(id="plymouth-jtai-2020-letter--p-854c266a") is not None
+                with lock:
+                    holding.remove(id(readers))
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= most <= 2
+    assert 1 <= len(bundles) <= 2
+    state.retire()
 
 
 def test_retired_generation_serves_its_last_search_then_closes(corpus_index):

@@ -29,7 +29,9 @@ from indexer.store.whoosh_internals import (
     DEFAULT_INDEX_NAME,
     FREQUENCY_VALUES,
     WHOOSH_VERSION,
+    DocSet,
     PostingsSegmentWriter,
+    SharedSegmentStorage,
     WhooshInternalsError,
     all_ids_array,
     commit_with_segments,
@@ -37,6 +39,7 @@ from indexer.store.whoosh_internals import (
     finish_segment,
     installed_whoosh_version,
     is_write_once_file,
+    seek,
     stored_field_length,
     unfiltered,
     write_lock_file,
@@ -446,3 +449,41 @@ def test_all_ids_array_refuses_blocks_that_do_not_match_their_header(index):
         matcher._data = (matcher._data[0][:-1], *matcher._data[1:])
         with pytest.raises(WhooshInternalsError, match=r": 127 ids, the block header says 128 \("):
             all_ids_array(matcher)
+
+
+# --- Search-side matchers and shared segment storage ---------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "expected"), [(0, 0), (3, 7), (130, 133), (256, 259), (298, None)])
+def test_seek_lands_on_the_first_posting_at_or_after_the_target(index, target, expected):
+    """seek() binary-searches inside a block (and across blocks) to where skip_to would land."""
+    with index.reader() as reader:
+        matcher = reader.postings("body", "seventh")
+        seek(matcher, target)
+        assert (matcher.id() if matcher.is_active() else None) == expected
+        reference = reader.postings("body", "seventh")
+        reference.skip_to(target)
+        assert (reference.id() if reference.is_active() else None) == expected
+
+
+def test_docset_matches_exactly_the_given_documents(index):
+    """A DocSet query finds the documents it was given, through a searcher, with whoosh's own machinery."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        bases = {id(reader): (0, reader.doc_count_all())}  # one segment: its reader is the only leaf
+        found = searcher.search(DocSet(np.array([3, 5, 250]), bases), limit=None)
+        assert sorted(hit.docnum for hit in found) == [3, 5, 250]
+
+
+def test_shared_segment_storage_gives_readers_the_same_postings(index, tmp_path):
+    """Readers opened on one SharedSegmentStorage read what whoosh's own reader reads."""
+    storage = SharedSegmentStorage(Path(index.storage.folder))
+    try:
+        shared = storage.open_index()
+        with shared.reader() as first, shared.reader() as second, index.reader() as plain:
+            expected = list(plain.postings("body", "even").all_ids())
+            assert list(first.postings("body", "even").all_ids()) == expected
+            assert list(second.postings("body", "even").all_ids()) == expected
+            assert len(expected) == 150
+    finally:
+        storage.close()
