@@ -22,7 +22,8 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass
 from functools import cache
 from typing import Any, Literal, get_type_hints
 
-BlockKind = Literal["text", "bullet", "heading", "footnote", "signature"]
+BlockKind = Literal["text", "bullet", "heading", "footnote", "signature", "dropped"]
+"""``dropped``: text a reader left out (its ``marker`` says why); cleaning records it and takes it out."""
 IndexKind = Literal["id", "keyword", "text", "numeric", "stored"]
 
 DOC_TYPES = ("inspection_report", "thematic_report", "pcc_response", "force_response", "progress_update")

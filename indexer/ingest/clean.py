@@ -115,6 +115,9 @@ def clean_blocks(blocks: list[Block], dropped: list[tuple[str, str]] | None = No
 def drop_boilerplate(blocks: list[Block], dropped: list[tuple[str, str]] | None = None) -> list[Block]:
     """Drop cookie banners, skip links, site chrome and print furniture; a skip link ends the page chrome."""
     dropped = dropped if dropped is not None else []
+    # What a reader already left out (an HTML page's navigation, say) is recorded with its reason.
+    dropped.extend((block.text, block.marker) for block in blocks if block.kind == "dropped")
+    blocks = [block for block in blocks if block.kind != "dropped"]
     head = blocks[:BOILERPLATE_HEAD_BLOCKS]
     for index, block in enumerate(head):
         if SKIP_LINK_RE.match(block.text):

@@ -83,7 +83,7 @@ def _error(tmp_path: Path, data: bytes) -> str:
 
 def test_reads_main_content_only(tmp_path: Path) -> None:
     """Only the main content comes out, as headings, paragraphs, bullets, rows and a footnote."""
-    blocks = _read(tmp_path, PAGE)
+    blocks = [b for b in _read(tmp_path, PAGE) if b.kind != "dropped"]
     assert [(b.kind, b.text, b.level, b.marker, b.page, b.after_page_break) for b in blocks] == [
         ("heading", "Inspection of Anyshire Police", 1, "", None, False),
         ("text", "We found that the force has improved how it protects vulnerable people.¹", 0, "", None, False),
@@ -133,9 +133,33 @@ def test_without_main_uses_body_and_drops_chrome(tmp_path: Path) -> None:
       </div>
       <footer>Contact us</footer>
     </body></html>"""
-    assert [(b.kind, b.text) for b in _read(tmp_path, page)] == [
+    blocks = _read(tmp_path, page)
+    assert [(b.kind, b.text) for b in blocks if b.kind != "dropped"] == [
         ("heading", "Letter to the chief constable"),
         ("text", "Dear chief constable, thank you for your help with this inspection."),
+    ]
+    # Nothing is lost silently: the chrome comes back as dropped blocks, with the reason.
+    assert [(b.text, b.marker) for b in blocks if b.kind == "dropped"] == [
+        (text, "site chrome: navigation, banner, footer, cookie notice or hidden text")
+        for text in ("Site name", "A", "Print this page", "Contact us")
+    ]
+
+
+def test_the_site_around_the_main_content_is_dropped_with_its_reason(tmp_path: Path) -> None:
+    """Text outside <main> and chrome inside it are recorded as dropped, never silently lost."""
+    dropped = [(b.text, b.marker) for b in _read(tmp_path, PAGE) if b.kind == "dropped"]
+    chrome = "site chrome: navigation, banner, footer, cookie notice or hidden text"
+    assert dropped == [
+        (
+            "Skip to main content We use cookies to make this site work. Accept cookies HMICFRS Inspecting policing "
+            "Home Publications Home Reports © Crown copyright",
+            "the site around the report's main content",
+        ),
+        ("Share on Twitter", chrome),
+        ("Hidden text.", chrome),
+        ("Decorative text.", chrome),
+        ("Back to top", chrome),
+        ("↩", chrome),
     ]
 
 

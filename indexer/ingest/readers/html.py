@@ -41,6 +41,10 @@ ROOT_CANDIDATES = (("main", None, None), (None, "role", "main"), ("article", Non
 DROP_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
                        "iframe", "svg", "button", "head", "object", "embed", "canvas", "select", "textarea",
                        "audio", "video", "map"})
+CODE_TAGS = frozenset({"script", "style", "noscript", "template"})
+"""Tags whose text is code or styling, not words a reader sees."""
+CHROME_REASON = "site chrome: navigation, banner, footer, cookie notice or hidden text"
+OUTSIDE_REASON = "the site around the report's main content"
 DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "complementary"})
 # Class/id/aria-label fragments of page chrome on GOV.UK, justiceinspectorates.gov.uk
 # (WordPress) and PCC sites. These are never report text...
@@ -117,10 +121,34 @@ def _main_blocks(soup: BeautifulSoup) -> list[Block]:
                     found[index] = tag
     for root in [*found, soup.body, soup]:
         if root is not None:
-            blocks = _Walker(root).run()
+            walker = _Walker(root)
+            blocks = walker.run()
             if blocks:
-                return blocks
+                outside = _text_outside(soup, root)
+                left_out = [Block(text=text, kind="dropped", marker=CHROME_REASON) for text in walker.chrome]
+                if outside:
+                    left_out.insert(0, Block(text=outside, kind="dropped", marker=OUTSIDE_REASON))
+                return left_out + blocks
     return []
+
+
+def _text_outside(soup: BeautifulSoup, root: Tag) -> str:
+    """The page's visible text outside the content root: the site around the report."""
+    if root is soup or root is soup.body:
+        return ""
+    body = soup.body or soup
+    parts = []
+    for string in body.find_all(string=True):
+        if isinstance(string, (Comment, Declaration, Doctype, ProcessingInstruction)):
+            continue
+        if string.parent is not None and string.parent.name in CODE_TAGS:
+            continue
+        if root in string.parents:
+            continue
+        text = " ".join(string.split())
+        if text:
+            parts.append(text)
+    return " ".join(parts)
 
 
 def _attr(tag: Tag, name: str) -> str:
@@ -161,6 +189,7 @@ class _Walker:
         self.links: list[tuple[str, str]] = []  # (shown text, href) of links with their own text
         self.targets: list[str] = []  # every followable href in the current block
         self.pre = 0
+        self.chrome: list[str] = []  # text of the skipped chrome inside the root, for the dropped list
 
     def run(self) -> list[Block]:
         stack: list[tuple[object, bool]] = [(self.root, False)]
@@ -170,6 +199,8 @@ class _Walker:
                 self._end(self.frames.pop())
             elif isinstance(node, Tag):
                 if node is not self.root and self._is_chrome(node):
+                    if node.name not in CODE_TAGS and (text := node.get_text(" ", strip=True)):
+                        self.chrome.append(text)
                     continue
                 self._start(node)
                 stack.append((node, True))
