@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -237,15 +236,15 @@ def search(
 
 def _checked_base_url(base_url: str | None) -> str:
     """The base URL without a trailing slash; refuses anything but an absolute http(s) address."""
-    if not base_url:
-        return ""
-    base_url = base_url.strip().rstrip("/")
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+    from indexer.search.citation import checked_base_url
+
+    try:
+        return checked_base_url(base_url)
+    except ValueError:
         raise click.ClickException(
             f"{BASE_URL_ENV} / --base-url must be an absolute address such as https://findings.example.org, "
-            f"not {base_url!r}."
-        )
-    return base_url
+            f"not {base_url.strip() if base_url else base_url!r}."
+        ) from None
 
 
 @main.command()

@@ -10,13 +10,13 @@ the instance file and environment are skipped.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, cast
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+from indexer.search.citation import checked_base_url
 from webapp.serve import serve
 
 __all__ = ["create_app", "serve"]
@@ -82,11 +82,11 @@ def _check_config(app: Flask) -> None:
             value = app.config[name] = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{ENV_PREFIX}_{name} must be a whole number from 1, not {value!r}")
-    base_url = app.config["BASE_URL"]
-    if base_url:
-        base_url = app.config["BASE_URL"] = str(base_url).rstrip("/")
-        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
-            raise ValueError(f"{ENV_PREFIX}_BASE_URL must be an absolute http(s) address, not {base_url!r}")
+    try:
+        base_url = checked_base_url(app.config["BASE_URL"])
+    except ValueError as error:
+        raise ValueError(f"{ENV_PREFIX}_BASE_URL must be an absolute http(s) address, {error}") from None
+    app.config["BASE_URL"] = base_url or None
     app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config["TRUSTED_HOSTS"], base_url=base_url)
 
 

@@ -183,9 +183,9 @@ def boilerplate_reason(text: str, *, at_head: bool) -> str | None:
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1:
         # Lines of chrome run together ("Skip to content" / "Main content is below"): all must be chrome.
-        reasons = [boilerplate_reason(line, at_head=at_head) for line in lines]
-        if all(reasons):
-            return reasons[0]
+        first = boilerplate_reason(lines[0], at_head=at_head)
+        if first and all(boilerplate_reason(line, at_head=at_head) for line in lines[1:]):
+            return first
     if SKIP_LINK_RE.match(text):
         return "skip link"
     if at_head and any(pattern.search(text) for pattern in BOILERPLATE_RES):

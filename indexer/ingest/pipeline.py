@@ -13,7 +13,7 @@ from indexer.ingest.clean import clean_blocks
 from indexer.ingest.glossary import find_definitions
 from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
 from indexer.ingest.readers import read_blocks
-from indexer.ingest.structure import split_sections
+from indexer.ingest.structure import Structure, split_sections
 from indexer.ingest.themes import tag_themes
 from indexer.model import DroppedText, Paragraph, Report, ReportParseError
 
@@ -56,6 +56,13 @@ def anchor_for(text: str, seen: dict[str, int]) -> str:
 
 def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Report:
     """Parse one report file; raises ReportParseError with the reason it cannot."""
+    return parse_report_with_structure(path, corpus_dir, max_bytes=max_bytes)[0]
+
+
+def parse_report_with_structure(
+    path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[Report, Structure, str]:
+    """The report, with the structure and cleaned text it was built from (for ``findings inspect``)."""
     relative = path.relative_to(corpus_dir).as_posix()
     try:
         size = path.stat().st_size
@@ -127,7 +134,7 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
     indexed_text = [meta.title]
     for paragraph in paragraphs:
         indexed_text += [paragraph.text, *paragraph.section.split(" › "), *(f.text for f in paragraph.footnotes)]
-    return Report(
+    report = Report(
         report_id=report_id,
         source_file=relative,
         content_hash=content_hash(path),
@@ -139,6 +146,7 @@ def parse_report(path: Path, corpus_dir: Path, *, max_bytes: int = MAX_FILE_BYTE
         words_read=count_words(block.text for block in blocks),
         words_indexed=_words_covered(blocks, indexed_text),
     )
+    return report, structure, full_text
 
 
 PRINTED_NUMBER_RE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,3}){1,2})\.?\s+(?=\S)")

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.ingest.clean import clean_blocks
 from indexer.ingest.metadata import evidence
-from indexer.ingest.pipeline import parse_report
-from indexer.ingest.readers import read_blocks
-from indexer.ingest.structure import finding_number, split_sections
+from indexer.ingest.pipeline import parse_report_with_structure
+from indexer.ingest.structure import finding_number
 from indexer.model import Report
 
 
@@ -43,10 +41,7 @@ class Reading:
 
 def read_explained(path: Path) -> Reading:
     """Parse one file and say how: raises ReportParseError as :func:`parse_report` does."""
-    report = parse_report(path, path.parent)
-    cleaned = clean_blocks(read_blocks(path))
-    structure = split_sections(cleaned)
-    full_text = "\n".join(block.text for block in cleaned)
+    report, structure, full_text = parse_report_with_structure(path, path.parent)
     sections: list[tuple[str, str]] = []
     for paragraph in report.paragraphs:
         if not sections or sections[-1][0] != paragraph.section:

@@ -6,6 +6,7 @@ makes them with ``url_for``, the CLI from ``FINDINGS_BASE_URL``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,6 +56,19 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+BASE_URL_RE = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
+
+
+def checked_base_url(value: str | None) -> str:
+    """A public base URL without its trailing slash ("" for none); ValueError unless absolute http(s)."""
+    if not value:
+        return ""
+    base_url = str(value).strip().rstrip("/")
+    if not BASE_URL_RE.fullmatch(base_url):
+        raise ValueError(f"not an absolute http(s) address: {base_url!r}")
+    return base_url
 
 
 def ordinal(number: int) -> str:

@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from indexer.ingest.glossary import acronym_key
 from indexer.search.highlight import MatchSpec
-from indexer.search.query import And, Field, Not, Or, Phrase, QueryError, Word
+from indexer.search.query import And, Field, Not, Or, Phrase, QueryError, Word, year_range
 from indexer.store.analysis import analyze, pair_term
 
 SECTION_BOOST = 0.5
@@ -202,13 +202,10 @@ class Compiler:
         return [v for v in known if all(w in v.lower().replace("_", " ") for w in words)][:MAX_FIELD_VALUES]
 
     def _years(self, value: str) -> wq.Query:
-        match = re.fullmatch(r"(\d{4})(?:\s*(?:\.\.|-|to)\s*(\d{4}))?", value)
-        if not match:
+        years = year_range(value)
+        if years is None:
             raise QueryError(f"'year:{value}' is not a year. Use year:2020 or a range, year:2019..2021.")
-        start, end = match.group(1), match.group(2) or match.group(1)
-        if start > end:
-            start, end = end, start
-        return wq.TermRange("year", start, end)
+        return wq.TermRange("year", *years)
 
     def _split_compound(self, word: str) -> tuple[str, ...] | None:
         """"multiagency" -> ("multi", "agenc") when both halves are indexed words."""

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from indexer.search.facets import FacetTable
-from indexer.search.query import QueryError
+from indexer.search.query import QueryError, year_range
 from indexer.store.schema import FACET_FIELDS
 
 FILTER_FIELDS = (*FACET_FIELDS, "areas", "report_id")
@@ -58,12 +58,12 @@ def resolve_filters(
 
 def _years_in(value: str, known: list[str]) -> list[str]:
     """Known years a year filter value stands for: one year, or a range such as 2019..2021."""
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:(?:\.\.|-|to)\s*(\d{4})\s*)?", value)
-    if not match:
+    years = year_range(value)
+    if years is None:
         raise QueryError(
             f"Year '{_shown(value)}' is not a year. Use a year such as 2020, or a range such as 2019..2021."
         )
-    start, end = sorted((match.group(1), match.group(2) or match.group(1)))
+    start, end = years
     return [year for year in known if start <= year <= end]
 
 

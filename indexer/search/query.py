@@ -15,6 +15,17 @@ MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 MAX_DEPTH = 8
 MIN_PREFIX_CHARS = 3
+YEAR_RANGE_RE = re.compile(r"\s*(\d{4})\s*(?:(?:\.\.|-|to)\s*(\d{4})\s*)?")
+"""A year (2020) or a range (2019..2021, 2019-2021, 2019 to 2021), in field prefixes and year filters."""
+
+
+def year_range(value: str) -> tuple[str, str] | None:
+    """(first, last) year a value stands for, in order; None when it is not a year or a range."""
+    match = YEAR_RANGE_RE.fullmatch(value)
+    if not match:
+        return None
+    start, end = match.group(1), match.group(2) or match.group(1)
+    return (start, end) if start <= end else (end, start)
 
 FIELD_ALIASES = {
     "force": "forces",

@@ -137,13 +137,16 @@ def _text_outside(soup: BeautifulSoup, root: Tag) -> str:
     if root is soup or root is soup.body:
         return ""
     body = soup.body or soup
+    # Ids of the root's own strings, collected once: asking each string for its parents would cost
+    # its depth, and a page can nest thousands deep.
+    inside = {id(string) for string in root.find_all(string=True)}
     parts = []
     for string in body.find_all(string=True):
         if isinstance(string, (Comment, Declaration, Doctype, ProcessingInstruction)):
             continue
         if string.parent is not None and string.parent.name in CODE_TAGS:
             continue
-        if root in string.parents:
+        if id(string) in inside:
             continue
         text = " ".join(string.split())
         if text:
