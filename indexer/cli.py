@@ -165,6 +165,8 @@ FILTER_OPTIONS = (
     ("doc_type", "doc_type"),
     ("year", "year"),
     ("area", "areas"),
+    ("grade", "grade"),
+    ("programme", "programme"),
 )
 
 
@@ -179,10 +181,12 @@ FILTER_OPTIONS = (
 @click.option(
     "--doc-type",
     multiple=True,
-    help="inspection_report, thematic_report, pcc_response, force_response or progress_update.",
+    help="inspection_report, thematic_report, inspection_letter, pcc_response, force_response or progress_update.",
 )
 @click.option("--year", multiple=True, help="Only these publication years.")
 @click.option("--area", multiple=True, help="Only these local authority areas.")
+@click.option("--grade", multiple=True, help="Only paragraphs under these grades, e.g. inadequate.")
+@click.option("--programme", multiple=True, help="Only these programmes: PEEL, JTAI, custody...")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option(

@@ -26,8 +26,15 @@ BlockKind = Literal["text", "bullet", "heading", "footnote", "signature", "dropp
 """``dropped``: text a reader left out (its ``marker`` says why); cleaning records it and takes it out."""
 IndexKind = Literal["id", "keyword", "text", "numeric", "stored"]
 
-DOC_TYPES = ("inspection_report", "thematic_report", "pcc_response", "force_response", "progress_update")
-REPORT_TYPES = ("inspection_report", "thematic_report")
+DOC_TYPES = (
+    "inspection_report",
+    "thematic_report",
+    "inspection_letter",
+    "pcc_response",
+    "force_response",
+    "progress_update",
+)
+REPORT_TYPES = ("inspection_report", "thematic_report", "inspection_letter")
 """Documents an inspectorate publishes."""
 RESPONSE_TYPES = ("pcc_response", "force_response", "progress_update")
 """Documents that answer an inspectorate's report."""
@@ -155,7 +162,8 @@ class Paragraph:
     )
     finding_type: str | None = field(
         metadata=spec(
-            "For a finding, its kind: `strength`, `area_for_improvement`, `recommendation` or `key_finding`.",
+            "For a finding, its kind: `strength`, `area_for_improvement`, `recommendation`, `cause_of_concern`, "
+            "`notable_practice` or `key_finding`.",
             index="id",
             facet=5,
             csv=12,
@@ -203,6 +211,67 @@ class Paragraph:
         default=None,
         metadata=spec(
             "The paragraph's number as the report prints it (`3.14`), if it prints one.", index="stored", csv=16
+        ),
+    )
+    author: str = field(
+        default="",
+        metadata=spec(
+            "Who speaks in the document, as it names them: the inspectorates (`HMIC` in a report that predates "
+            "HMICFRS), or the office that responds (`Police and Crime Commissioner for Surrey`).",
+            index="stored",
+            csv=17,
+        ),
+    )
+    programme: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            "The inspection programme the report belongs to (or the answered report, for a response): "
+            "`PEEL`, `JTAI`, `custody`, `crime data integrity`, `child protection` or `thematic`.",
+            index="keyword",
+            facet=9,
+            csv=18,
+        ),
+    )
+    grade: str | None = field(
+        default=None,
+        metadata=spec(
+            "The graded judgement the paragraph states, or of the question it sits under: `outstanding`, "
+            "`good`, `adequate`, `requires improvement`, `inadequate` (PEEL), or HM Inspectorate of Prisons' "
+            "`reasonably good`, `not sufficiently good`, `poor`.",
+            index="id",
+            facet=8,
+            csv=19,
+        ),
+    )
+    finding_label: str | None = field(
+        default=None,
+        metadata=spec("A finding's number as printed: `Recommendation 3`, `AFI 7`, `3.14`.", index="stored", csv=20),
+    )
+    addressees: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            "For a finding, who it asks to act or which agency it is about: `chief constables`, `the force`, "
+            "`NPCC`, `PCCs`, `police`, `children's social care`, `health`, `youth offending team`...",
+            index="keyword",
+            csv=21,
+        ),
+    )
+    deadline: str | None = field(
+        default=None,
+        metadata=spec(
+            "For a finding, its deadline as printed: `by 31 March 2021`, `within six months`.", index="stored"
+        ),
+    )
+    parent_finding: str | None = field(
+        default=None,
+        metadata=spec("For a recommendation, the id of the cause of concern it belongs to.", index="id"),
+    )
+    responds_to_published: str | None = field(
+        default=None,
+        metadata=spec(
+            "For a response, the date of the report it answers, as its text gives it (`published` is then the "
+            "response's own date when it states one, else this date).",
+            index="stored",
         ),
     )
 
@@ -276,6 +345,11 @@ class ReportMeta:
     source_url: str | None
     responds_to_title: str | None = None
     """For a PCC response, the title of the report it answers, as the text gives it."""
+    author: str = ""
+    """Who speaks in the document, as it names them (see :attr:`Paragraph.author`)."""
+    programme: tuple[str, ...] = ()
+    responds_to_published: str | None = None
+    """For a response, the date of the report it answers."""
 
 
 @dataclass(frozen=True)
@@ -330,6 +404,11 @@ class ReportEntry:
     responds_to_title: str | None = field(
         metadata=spec("For a PCC response, the title of the report it answers, as its text gives it.")
     )
+    responds_to_published: str | None = field(
+        metadata=spec("For a response, the date of the report it answers, as its text gives it.")
+    )
+    author: str = field(metadata=spec("Who speaks in the document: the inspectorates, or the responding office."))
+    programme: tuple[str, ...] = field(metadata=spec("The inspection programme (PEEL, JTAI, custody...)."))
     responds_to_override: str | None = field(
         metadata=spec("The report a sidecar says this one answers.", served=False)
     )

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPH_FIELDS = [
     "id", "report_id", "report_title", "section", "section_type", "finding_type", "paragraph_number", "anchor",
     "page", "doc_type", "published", "year", "inspectorates", "forces", "areas", "source_url", "source_file",
-    "themes", "text", "footnotes", "is_bullet", "printed_number",
+    "themes", "text", "footnotes", "is_bullet", "printed_number", "author", "programme", "grade", "finding_label",
+    "addressees", "deadline", "parent_finding", "responds_to_published",
 ]  # fmt: skip
 """The keys of a paragraph record, in order: what `findings dump` prints and every answer starts with."""
 
@@ -24,7 +25,7 @@ PARAGRAPH_FIELDS = [
 class LanguageParagraph(Paragraph):
     """A paragraph record with one field more, as a new field would be declared."""
 
-    language: str = field(metadata=spec("The paragraph's language.", index="id", facet=8, csv=16))
+    language: str = field(metadata=spec("The paragraph's language.", index="id", facet=10, csv=22))
 
 
 def _paragraph(record: type = Paragraph, **changes) -> Paragraph:
@@ -47,7 +48,9 @@ def test_paragraph_record_keys_are_pinned():
 
 def test_facet_fields_come_from_the_specs_in_display_order():
     """FACET_FIELDS is the fields with a facet place, in that order."""
-    assert FACET_FIELDS == ("inspectorates", "forces", "themes", "section_type", "finding_type", "doc_type", "year")
+    assert FACET_FIELDS == (
+        "inspectorates", "forces", "themes", "section_type", "finding_type", "doc_type", "year", "grade", "programme",
+    )  # fmt: skip
 
 
 def test_whoosh_schema_has_a_field_of_the_declared_kind_for_every_record_field():

@@ -38,11 +38,15 @@ FILTER_DESCRIPTIONS = {
     "inspectorate": "Only reports by this inspectorate, e.g. `HMICFRS`.",
     "theme": "Only paragraphs tagged with this theme, e.g. `Mental health`.",
     "section": "Only this kind of section, e.g. `areas_for_improvement`.",
-    "finding": "Only this kind of finding: `strength`, `area_for_improvement`, `recommendation` or `key_finding`.",
-    "type": "Only this kind of document: `inspection_report`, `thematic_report`, `pcc_response`, `force_response` "
-    "or `progress_update`.",
+    "finding": "Only this kind of finding: `strength`, `area_for_improvement`, `recommendation`, "
+    "`cause_of_concern`, `notable_practice` or `key_finding`.",
+    "type": "Only this kind of document: `inspection_report`, `thematic_report`, `inspection_letter`, "
+    "`pcc_response`, `force_response` or `progress_update`.",
     "year": "Only documents published in this year, e.g. `2020`.",
     "area": "Only paragraphs about this local authority area, e.g. `Plymouth`.",
+    "grade": "Only paragraphs under this graded judgement, e.g. `inadequate` or `requires improvement`.",
+    "programme": "Only documents of this inspection programme: `PEEL`, `JTAI`, `custody`, `crime data integrity`, "
+    "`child protection` or `thematic`.",
 }
 
 

@@ -26,6 +26,8 @@ URL_FILTERS = (
     ("type", "doc_type"),
     ("year", "year"),
     ("area", "areas"),
+    ("grade", "grade"),
+    ("programme", "programme"),
 )
 """URL parameter -> search filter field; each parameter may repeat (values combine with OR)."""
 DEFAULT_SORT = "relevance"

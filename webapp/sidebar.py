@@ -14,9 +14,21 @@ FACET_TITLES = {
     "doc_type": "Document type",
     "year": "Year",
     "areas": "Area",
+    "grade": "Grade",
+    "programme": "Programme",
 }
 """Sidebar order and headings; areas are a filter (from the URL or query) without a sidebar list."""
-SIDEBAR_FACETS = ("forces", "inspectorates", "finding_type", "section_type", "themes", "doc_type", "year")
+SIDEBAR_FACETS = (
+    "forces",
+    "inspectorates",
+    "programme",
+    "finding_type",
+    "grade",
+    "section_type",
+    "themes",
+    "doc_type",
+    "year",
+)
 VALUE_LABELS = {"section_type": SECTION_LABELS, "finding_type": FINDING_LABELS, "doc_type": DOC_TYPE_LABELS}
 VISIBLE_VALUES = 5
 """Values listed before "Show more"; a list only folds when that saves at least two lines."""

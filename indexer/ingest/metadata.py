@@ -100,9 +100,18 @@ PCC_JOINERS = ("", "for", "of", "for the", "of the")
 # A force's area named bare, where the words around it say policing: "police business in Devon and
 # Cornwall", "custody suites in Humberside". (A postal address names a town, never these.)
 POLICING_CONTEXTS = (
-    "policing in", "policing across", "police business in", "police custody in", "custody suites in",
-    "custody suite in", "custody provision in", "police force in", "police forces in", "the force area of",
-    "policing of", "crime in",
+    "policing in",
+    "policing across",
+    "police business in",
+    "police custody in",
+    "custody suites in",
+    "custody suite in",
+    "custody provision in",
+    "police force in",
+    "police forces in",
+    "the force area of",
+    "policing of",
+    "crime in",
 )
 # A page or report titled by its force's area: "Thames Valley 2016", "Devon and Cornwall PEEL 2014".
 AREA_TITLE_RE = re.compile(r"^\s*(?P<area>[A-Z][\w&,' -]{2,60}?)\s+(?:PEEL\b|(?:19|20)\d{2}\b)")
@@ -123,6 +132,10 @@ class Gazetteer:
     """Any spelling (lower case) -> canonical force name, for sidecars."""
     force_areas: dict[str, str]
     """A force's area as PCCs write it (lower case) -> canonical force name."""
+    office_areas: dict[str, str]
+    """Canonical force name -> its commissioner's area, in full ("Devon, Cornwall and the Isles of Scilly")."""
+    predecessors: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...]
+    """(inspectorate, former name, pattern of the former name, pattern of the current name)."""
     force_mentions: re.Pattern[str]
     """Every force alias and PCC area, to mask them before looking for local areas."""
     areas: re.Pattern[str]
@@ -153,8 +166,10 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     joint = inspectorate_data["joint"]
     joint_label = "\0joint"
     inspectorate_terms += [(pattern, joint_label) for pattern in joint["patterns"]]
-    force_terms, force_names, mentions, force_areas = [], {}, [], {}
+    force_terms, force_names, mentions, force_areas, office_areas = [], {}, [], {}, {}
     for entry in force_data["force"]:
+        if entry.get("pcc_areas"):
+            office_areas[entry["name"]] = entry["pcc_areas"][0]
         names = [entry["name"], *entry.get("aliases", [])]
         force_terms += [(name, entry["name"]) for name in names]
         force_names.update({name.lower(): entry["name"] for name in names})
@@ -181,6 +196,17 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         forces=TermMatcher(force_terms),
         force_names=force_names,
         force_areas=force_areas,
+        office_areas=office_areas,
+        predecessors=tuple(
+            (
+                entry["name"],
+                entry["predecessor"],
+                re.compile(entry["predecessor_pattern"]),
+                re.compile(entry["current_pattern"]),
+            )
+            for entry in inspectorate_data["inspectorate"]
+            if "predecessor" in entry
+        ),
         force_mentions=_word(mentions),
         areas=areas,
         area_names=area_names,
@@ -190,22 +216,197 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
 def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) -> ReportMeta:
     """Everything the text says about the report it belongs to."""
     gazetteer = load_gazetteer()
-    title = _trim_title(structure.title or _title_from_paragraphs(structure) or fallback_title)
-    body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
+    printed = structure.title or _title_from_paragraphs(structure)
+    title = _trim_title(printed or fallback_title)
     section_types = {section_type for _, section_type in structure.headings}
-    doc_type = document_type(title, full_text, section_types)
-    is_response = doc_type in RESPONSE_TYPES
+    letter = any(reason == "salutation" for _, reason in structure.dropped)
+    doc_type = document_type(title, full_text, section_types, letter=letter)
     areas = _areas(title, structure, gazetteer)
-    return ReportMeta(
+    forces = _forces(f"{title}\n{full_text}", areas, gazetteer, title)
+    inspectorates = _inspectorates(f"{title}\n{full_text}", gazetteer)
+    body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
+    published, _ = published_with_evidence(title, full_text, structure.letter_date)
+    meta = ReportMeta(
         title=title,
         doc_type=doc_type,
-        published=_published(title, full_text, structure.letter_date),
-        inspectorates=_inspectorates(f"{title}\n{full_text}", gazetteer),
-        forces=_forces(f"{title}\n{full_text}", areas, gazetteer, title),
+        published=published,
+        inspectorates=inspectorates,
+        forces=forces,
         areas=tuple(name for name, _ in areas),
         source_url=_source_url(structure, body),
-        responds_to_title=_subject_title(title) if is_response else None,
+        author=join_names(list(_inspectorate_names_as_written(f"{title}\n{full_text}", inspectorates, gazetteer))),
+        programme=programmes(title, full_text, doc_type),
     )
+    if doc_type not in RESPONSE_TYPES or doc_type == "progress_update":
+        return meta
+    office = responding_office(doc_type, full_text, forces, gazetteer)
+    own_date, report_date = response_dates(full_text, structure.letter_date)
+    minute = None if printed else MINUTE_SUBJECT_RE.search(full_text[:DOC_TYPE_HEAD_CHARS])
+    subject = _subject_title(title) if printed else _subject_from_text(full_text)
+    named = _response_heading(structure, title)
+    if named:
+        title = named
+    if printed and RESPONSE_TITLE_RE.search(title):
+        own_title = title  # the page is titled as the response it is
+        subject = _answered_in_title(title) or subject
+    elif minute and subject and RESPONSE_TITLE_RE.search(subject):
+        # Minutes name the paper they consider: "the Force response to ..." is this document.
+        own_title = subject[:1].upper() + subject[1:]
+        answered = RESPONSE_TO_RE.search(subject)
+        subject = answered["subject"].strip() if answered else None
+    elif printed:
+        # The page repeats the report's title: say what this document is, as the inspectorate's own
+        # pages do ("... (OPCC response)"), so that the two are told apart in every list.
+        own_title = f"{title} ({RESPONSE_LABELS[doc_type]})"
+    else:
+        own_title = response_title(office, subject)
+    return replace(
+        meta,
+        title=own_title,
+        published=own_date or report_date or published,
+        author=office,
+        responds_to_title=subject,
+        responds_to_published=report_date or (published if not own_date else None),
+    )
+
+
+TITLE_PARTS_RE = re.compile(r"\s+[–—-]\s+|:\s+")
+
+
+def _answered_in_title(title: str) -> str | None:
+    """The report a response's title names: "PEEL 2017 – the Force response to ..." -> "PEEL 2017"."""
+    parts = TITLE_PARTS_RE.split(title)
+    for index, part in enumerate(parts):
+        if index and RESPONSE_TITLE_RE.search(part) and not RESPONSE_TITLE_RE.search(" ".join(parts[:index])):
+            return title[: title.index(part)].rstrip(" –—-:")
+    answered = RESPONSE_TO_RE.search(title)
+    return answered["subject"].strip() if answered else None
+
+
+def _response_heading(structure: Structure, title: str) -> str | None:
+    """A line near the top that names the document as a response to something, when the title does not.
+
+    Minutes and letters often carry a committee's or an office's name as their first line, and say
+    what they are a line or two later ("... – the Force response to the areas for improvement").
+    """
+    if RESPONSE_TITLE_RE.search(title):
+        return None
+    lines = [heading for heading, _ in structure.headings[:TITLE_SEARCH_PARAGRAPHS]]
+    for paragraph in structure.paragraphs[:TITLE_SEARCH_PARAGRAPHS]:
+        lines += [*paragraph.section.split(" › ")[1:], paragraph.text]
+    for line in lines:
+        line = " ".join(line.split())
+        if (
+            len(line) <= TITLE_MAX_CHARS
+            and not line.endswith((".", ":", ";", ","))
+            and RESPONSE_TITLE_RE.search(line)
+            and RESPONSE_TO_RE.search(line)
+        ):
+            return line
+    return None
+
+
+def join_names(names: list[str]) -> str:
+    """ "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+PROGRAMMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.I))
+    for name, pattern in (
+        ("PEEL", r"\bPEEL\b|police effectiveness, efficiency and legitimacy"),
+        ("JTAI", r"joint targeted area inspections?|\bJTAIs?\b"),
+        (
+            "custody",
+            r"\bcustody (?:suites?|inspections?|visits?)\b|inspections? (?:visits? )?(?:to|of) (?:police )?custody",
+        ),
+        ("crime data integrity", r"crime data integrity|\bCDI\b|crime recording (?:inspection|audit)"),
+        ("child protection", r"child protection inspections?"),
+    )
+)
+"""Inspection programmes, each named as reports and responses name it."""
+PROGRAMME_HEAD_CHARS = 2500
+
+
+def programmes(title: str, text: str, doc_type: str) -> tuple[str, ...]:
+    """The inspection programmes the document belongs to (a response: the programme of the report it answers)."""
+    head = f"{title}\n{text[:PROGRAMME_HEAD_CHARS]}"
+    found = [name for name, pattern in PROGRAMMES if pattern.search(head)]
+    if doc_type == "thematic_report" or THEMATIC_RE.search(title):
+        found.append("thematic")
+    return tuple(found)
+
+
+RESPONSE_TO_RE = re.compile(
+    r"\b(?:responses?|reply|responds?|comments?|statement)\s+(?:to|on):? (?:the )?(?P<subject>\S.{4,})$", re.I
+)
+"""The report a response's title names: "Force response to ...", "Commissioner comments on ..."."""
+RESPONSE_TITLE_RE = re.compile(
+    r"\b(?:commissioner|pcc|opcc|pfcc|mayor|chief constable|force|constabulary|police)['’]?s?\b.{0,60}?"
+    r"\b(?:responses?|responds?|comments?|statement|reply)\b|^(?:responses?|reply|statement|comments?)\b|\bminutes?\b",
+    re.I,
+)
+"""A title that names its document as a response, rather than repeating the report's title."""
+RESPONSE_LABELS = {"pcc_response": "PCC response", "force_response": "force response"}
+OWN_OFFICE_RE = re.compile(
+    r"\b(?P<office>(?:[A-Z][\w&-]+ ){0,3}[A-Z][\w&-]+['’]s (?:police,? (?:fire )?and crime commissioner|pcc))\b", re.I
+)
+FIRE_ROLE_RE = re.compile(r"\bpolice,? fire and crime commissioner\b", re.I)
+CHIEF_CONSTABLE_RE = re.compile(r"\bchief constable\b", re.I)
+
+
+def responding_office(doc_type: str, text: str, forces: tuple[str, ...], gazetteer: Gazetteer) -> str:
+    """The office a response speaks for, as its text names it or as the force's area names it."""
+    if doc_type == "force_response":
+        if len(forces) == 1:
+            return f"Chief Constable of {forces[0]}" if CHIEF_CONSTABLE_RE.search(text) else forces[0]
+        return "The force"
+    written = OWN_OFFICE_RE.search(text[:DOC_TYPE_HEAD_CHARS])
+    if written and written["office"][:1].isupper():
+        return " ".join(written["office"].replace("’", "'").split())
+    role = "Police, Fire and Crime Commissioner" if FIRE_ROLE_RE.search(text) else "Police and Crime Commissioner"
+    if len(forces) == 1 and forces[0] in gazetteer.office_areas:
+        return f"{role} for {gazetteer.office_areas[forces[0]]}"
+    return role
+
+
+def response_title(office: str, subject: str | None) -> str:
+    """A response's own title, when it prints none of its own: who responds, to what."""
+    if subject is None:
+        return f"Response of the {office}" if office.startswith(("Police", "Chief")) else f"{office}'s response"
+    if office.startswith(("Police", "Chief")):
+        return f"Response of the {office} to {subject}"
+    return f"{office}'s response to {subject}"
+
+
+# Where a response without a title line says what it answers: committee minutes ("considered a
+# report of the Commissioner regarding the Force response to ..."), statements ("Commenting on the
+# HMIC report, ...") and letters ("I am writing in response to your report on ...").
+MINUTE_SUBJECT_RE = re.compile(
+    r"\b(?:considered|received|noted) (?:a|the) report (?:of|from|by) [^.]{0,80}?\b(?:regarding|on|concerning|about"
+    r"|entitled) (?:the )?(?P<subject>[^.]{10,200}?)(?: and the following| and (?:it|members)\b|,|\.|$)",
+    re.I | re.M,
+)
+COMMENT_SUBJECT_RE = re.compile(
+    r"\b(?:commenting on|in response to|responding to) "
+    r"(?P<subject>(?:the|your|HMICFRS['’]s?|HMIC['’]s?) [^,.;]{3,150}?)"
+    r"(?:,|\.|;|$)",
+    re.I,
+)
+
+
+def _subject_from_text(text: str) -> str | None:
+    head = text[:DOC_TYPE_HEAD_CHARS]
+    minute = MINUTE_SUBJECT_RE.search(head)
+    if minute:
+        return minute["subject"].strip()
+    comment = COMMENT_SUBJECT_RE.search(head)
+    if not comment:
+        return None
+    # "your report on ..." is the inspectorate's report, as a reader of the response sees it.
+    return re.sub(r"^your\b", "the", comment["subject"].strip(), flags=re.I)
 
 
 def _trim_title(title: str) -> str:
@@ -233,13 +434,19 @@ def _title_from_paragraphs(structure: Structure) -> str | None:
     return None
 
 
-def document_type(title: str, text: str, section_types: set[str]) -> str:
+def document_type(title: str, text: str, section_types: set[str], *, letter: bool = False) -> str:
     """What kind of document this is, from how it speaks (see :data:`indexer.model.DOC_TYPES`)."""
-    return document_type_with_evidence(title, text, section_types)[0]
+    return document_type_with_evidence(title, text, section_types, letter=letter)[0]
 
 
-def document_type_with_evidence(title: str, text: str, section_types: set[str]) -> tuple[str, str]:
-    """The document type and the words (or the heading) it was read from."""
+def document_type_with_evidence(
+    title: str, text: str, section_types: set[str], *, letter: bool = False
+) -> tuple[str, str]:
+    """The document type and the words (or the heading) it was read from.
+
+    ``letter`` says the document opens with a salutation: an inspectorate's letter (a JTAI's
+    findings, or a chief inspector's letter) unless it speaks as a response.
+    """
     head = text[:DOC_TYPE_HEAD_CHARS]
     for patterns, doc_type in ((PROGRESS_RES, "progress_update"), (FORCE_RESPONSE_RES, "force_response")):
         for pattern in patterns:
@@ -255,6 +462,8 @@ def document_type_with_evidence(title: str, text: str, section_types: set[str]) 
     for pattern, source in ((RESPONSE_MARKERS_RE, text), (PCC_TITLE_RE, title)):
         if match := pattern.search(source):
             return "pcc_response", match.group(0)
+    if letter:
+        return "inspection_letter", "a letter: it opens with a salutation"
     if match := THEMATIC_RE.search(f"{title}\n{head[:THEMATIC_HEAD_CHARS]}"):
         return "thematic_report", match.group(0)
     return "inspection_report", "no words of a response, a thematic or a tracker: an inspection report"
@@ -315,12 +524,51 @@ def published_with_evidence(title: str, text: str, letter_date: str | None) -> t
     return None, None
 
 
+# A response's own date: a label on its page or letter ("Published: 3 October 2018", "Date response
+# sent: 07/11/2018"), as opposed to the date it gives for the report it answers ("The report was
+# published on 8th January 2020").
+OWN_DATE_LABEL_RE = re.compile(
+    rf"^\s*(?:published|date|dated|posted|issued)(?:\s+on)?\s*:\s*{DAY_MONTH_YEAR}", re.I | re.M
+)
+
+
+def response_dates(text: str, letter_date: str | None) -> tuple[str | None, str | None]:
+    """(the response's own date, the answered report's date), each as stated, else None."""
+    own: str | None = None
+    labelled = OWN_DATE_LABEL_RE.search(text)
+    numeric = NUMERIC_DATE_LABEL_RE.search(text)
+    letter = DATE_RE.search(letter_date or "")
+    if labelled:
+        own = _iso(labelled)
+    elif numeric:
+        try:
+            own = date(int(numeric["year"]), int(numeric["month"]), int(numeric["day"])).isoformat()
+        except ValueError:
+            own = None
+    elif letter:
+        own = _iso(letter)
+    report: str | None = None
+    for pattern in (PUBLISHED_ON_RE, ON_DATE_PUBLISHED_RE):
+        for stated in pattern.finditer(text):
+            if (labelled and labelled.start() <= stated.start() < labelled.end()) or _future(text, stated):
+                continue
+            report = _iso(stated)
+            break
+        if report:
+            break
+    if report is None and (month := _first_not_future(PUBLISHED_IN_RE, text)):
+        report = f"{int(month['year']):04d}-{MONTH_NUMBERS[month['month'].lower()]:02d}"
+    return own, report
+
+
 def _first_not_future(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match that is not about something yet to be published."""
-    for match in pattern.finditer(text):
-        if not FUTURE_RE.search(text[max(0, match.start() - 20) : match.start()]):
-            return match
-    return None
+    return next((match for match in pattern.finditer(text) if not _future(text, match)), None)
+
+
+def _future(text: str, match: re.Match[str]) -> bool:
+    """True when the date is of something yet to be published ("will be published in March 2019")."""
+    return bool(FUTURE_RE.search(text[max(0, match.start() - 20) : match.start()]))
 
 
 def _iso(match: re.Match[str]) -> str | None:
@@ -328,6 +576,16 @@ def _iso(match: re.Match[str]) -> str | None:
         return date(int(match["year"]), MONTH_NUMBERS[match["month"].lower()], int(match["day"])).isoformat()
     except ValueError:
         return None
+
+
+def _inspectorate_names_as_written(text: str, inspectorates: tuple[str, ...], gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The inspectorates under the names the document uses: "HMIC" in a report written before HMICFRS."""
+    former = {
+        name: old
+        for name, old, old_re, new_re in gazetteer.predecessors
+        if old_re.search(text) and not new_re.search(text)
+    }
+    return tuple(former.get(name, name) for name in inspectorates)
 
 
 def _inspectorates(text: str, gazetteer: Gazetteer) -> tuple[str, ...]:

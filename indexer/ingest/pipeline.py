@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 from indexer.ingest.clean import clean_blocks
+from indexer.ingest.findings import addressees, deadline, is_bare_grade, stated_grade
 from indexer.ingest.glossary import find_definitions
 from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
 from indexer.ingest.readers import read_blocks
-from indexer.ingest.structure import Structure, split_sections
+from indexer.ingest.structure import Structure, finding_number, split_sections
 from indexer.ingest.themes import tag_themes
 from indexer.model import DroppedText, Paragraph, Report, ReportParseError
 
@@ -98,9 +99,15 @@ def parse_report_with_structure(
     report_id = report_id_for(relative)
     year = int(meta.published[:4]) if meta.published else None
     seen: dict[str, int] = {}
+    anchors = [anchor_for(draft.text, seen) for draft in structure.paragraphs]
+    grades = section_grades(structure)
     paragraphs = []
-    for number, draft in enumerate(structure.paragraphs, start=1):
-        anchor = anchor_for(draft.text, seen)
+    intro = ""  # the sentence that introduces a list ("... we recommend that within three months the force should:")
+    for number, (draft, anchor) in enumerate(zip(structure.paragraphs, anchors, strict=True), start=1):
+        finding = draft.finding_type
+        if not draft.is_bullet:
+            intro = draft.text if draft.text.rstrip().endswith(":") else ""
+        said = f"{intro} {draft.text}" if draft.is_bullet and intro else draft.text
         paragraphs.append(
             Paragraph(
                 id=f"{report_id}--{anchor}",
@@ -125,6 +132,14 @@ def parse_report_with_structure(
                 footnotes=draft.footnotes,
                 is_bullet=draft.is_bullet,
                 printed_number=printed_number(draft.text) if not draft.is_bullet else None,
+                author=meta.author,
+                programme=meta.programme,
+                grade=stated_grade(draft.text) or grades.get(draft.section),
+                finding_label=finding_number(draft.text) if finding else None,
+                addressees=addressees(said) if finding else (),
+                deadline=deadline(said) if finding else None,
+                parent_finding=f"{report_id}--{anchors[draft.parent]}" if draft.parent is not None else None,
+                responds_to_published=meta.responds_to_published,
             )
         )
     definitions: dict[str, str] = {}
@@ -147,6 +162,15 @@ def parse_report_with_structure(
         words_indexed=_words_covered(blocks, indexed_text),
     )
     return report, structure, full_text
+
+
+def section_grades(structure: Structure) -> dict[str, str]:
+    """Grades given by a line of their own ("Good") under a question or section: section -> grade."""
+    grades: dict[str, str] = {}
+    for draft in structure.paragraphs:
+        if is_bare_grade(draft.text) and (grade := stated_grade(draft.text)):
+            grades.setdefault(draft.section, grade)
+    return grades
 
 
 PRINTED_NUMBER_RE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,3}){1,2})\.?\s+(?=\S)")

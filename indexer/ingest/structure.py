@@ -95,7 +95,7 @@ NUMBERED_HEADING_RE = re.compile(
 # A list introduced by a sentence that names the findings it lists ("the
 # recommendations within the report, namely that all chief constables will:").
 INTRODUCED_FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"recommendations?\b", re.I), "recommendation"),
+    (re.compile(r"recommendations?\b|\bwe recommend\b", re.I), "recommendation"),
     (re.compile(r"areas? for improvement", re.I), "area_for_improvement"),
     (re.compile(r"key findings?|main findings?", re.I), "key_finding"),
     (re.compile(r"\bstrengths\b", re.I), "strength"),
@@ -122,6 +122,8 @@ class DraftParagraph:
     page: int | None
     footnotes: tuple[Footnote, ...]
     is_bullet: bool
+    parent: int | None = None
+    """For a recommendation, the index of the cause of concern it belongs to, among the paragraphs."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def split_sections(blocks: list[Block]) -> Structure:
     paragraphs: list[DraftParagraph] = []
     headings: list[tuple[str, str]] = []
     introduced: str | None = None
+    cause: int | None = None  # the cause of concern that owns the recommendations after it
 
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -197,12 +200,16 @@ def split_sections(blocks: list[Block]) -> Structure:
             section_type, finding_type = known
             headings.append((section, section_type))
             introduced = None
+            if section_type not in ("recommendations", "causes_of_concern"):
+                cause = None
             continue
         if index == 0 and title is None and not _heading_shaped(block) and _title_over_lines(block):
             # A title long enough to wrap over two or three lines, first in the document.
             title = " ".join(block.text.split())
             continue
-        if title is not None and block.kind == "text" and _plain_text_heading(block.text):
+        if title is not None and block.kind == "text" and (
+            _plain_text_heading(block.text) or _label_heading(block, following)
+        ):
             # Plain text has no markup: PEEL's pillar names and questions, and numbered headings.
             if is_question_heading(block.text.strip()):
                 section = f"{parent} › {block.text.strip()}"
@@ -210,6 +217,7 @@ def split_sections(blocks: list[Block]) -> Structure:
                 section = parent = block.text.strip()
                 section_type, finding_type = "other", None
                 headings.append((section, section_type))
+                cause = None
             introduced = None
             continue
         if block.kind == "heading" or (
@@ -223,13 +231,14 @@ def split_sections(blocks: list[Block]) -> Structure:
                 section = parent = block.text
                 section_type, finding_type = "other", None
                 headings.append((section, section_type))
+                cause = None
             else:
                 section = f"{parent} › {block.text}"
             introduced = None
             continue
         finding = None
         if block.kind == "bullet":
-            finding = finding_type if section_type in FINDING_SECTIONS else introduced
+            finding = introduced or (finding_type if section_type in FINDING_SECTIONS else None)
         elif introduced and section_type in FINDING_SECTIONS:
             # A findings section that lists its finding as a paragraph after "...:".
             finding = introduced
@@ -244,6 +253,8 @@ def split_sections(blocks: list[Block]) -> Structure:
             # Each paragraph under these headings is one practice, or one cause of concern.
             finding = finding_type
         finding = labelled_finding(block.text) or finding
+        if finding == "cause_of_concern":
+            cause = len(paragraphs)
         paragraphs.append(
             DraftParagraph(
                 text=block.text,
@@ -253,6 +264,7 @@ def split_sections(blocks: list[Block]) -> Structure:
                 page=block.page,
                 footnotes=block.footnotes,
                 is_bullet=block.kind == "bullet",
+                parent=cause if finding == "recommendation" else None,
             )
         )
         if block.kind == "text":
@@ -310,6 +322,51 @@ def _plain_text_heading(text: str) -> bool:
     return is_question_heading(text) or is_numbered_heading(text) or bool(PILLAR_RE.match(text))
 
 
+LABEL_HEADING_MAX_WORDS = 6
+LABEL_HEADING_MAX_CHARS = 60
+BARE_GRADE_RE = re.compile(
+    r"^(outstanding|good|adequate|requires improvement|inadequate|reasonably good|not sufficiently good|poor"
+    r"|not yet graded|to be graded)$",
+    re.I,
+)
+
+
+LABEL_RE = re.compile(
+    r"^(contents|foreword|preface|summary|overall summary|introduction|conclusions?|background|methodology"
+    r"|our judgements?|(hmi|hm inspector)['’]s observations|about (this|the) (report|inspection)|glossary"
+    r"|executive summary|key facts|next steps|our findings|terms of reference)$",
+    re.I,
+)
+"""Labels that head a section wherever they stand, whatever follows them."""
+
+
+def _label_heading(block: Block, following: Block | None) -> bool:
+    """A short line with no full stop standing over a paragraph: a plain-text heading ("Investigating crime").
+
+    A grade on its own line ("Requires improvement") is not one: it belongs to the heading above it.
+    """
+    text = " ".join(block.text.split())
+    return (
+        "\n" not in block.text.strip()
+        and 0 < len(text) <= LABEL_HEADING_MAX_CHARS
+        and len(text.split()) <= LABEL_HEADING_MAX_WORDS
+        and text[:1].isupper()
+        and not text.endswith(SENTENCE_END)
+        and not BARE_GRADE_RE.match(text)
+        and not DATE_LINE_RE.match(text)
+        and not re.search(r"\d{4}|https?://|www\.|@", text)
+        and (
+            bool(LABEL_RE.match(text))
+            or (
+                following is not None
+                and following.kind == "text"
+                and (len(following.text) > 2 * len(text) or bool(BARE_GRADE_RE.match(following.text.strip())))
+                and not following.text.lstrip().lower().startswith(("http", "www."))
+            )
+        )
+    )
+
+
 def is_question_heading(text: str) -> bool:
     """One line asking a question, as PEEL's headings do ("How effective is the force at ...?")."""
     return (
@@ -339,12 +396,29 @@ def _introduced_finding(text: str, section_type: str, finding_type: str | None) 
     """The finding type of a list that ``text`` introduces with a colon, if any."""
     if not text.rstrip().endswith(":"):
         return None
+    if section_type == "causes_of_concern" and INTRODUCED_FINDINGS[0][0].search(text):
+        return "recommendation"  # "To address this cause of concern, we recommend that the force should:"
     if section_type in FINDING_SECTIONS:
         return finding_type
     for pattern, introduced in INTRODUCED_FINDINGS:
         if pattern.search(text):
             return introduced
     return None
+
+
+LETTER_TITLE_MIN_WORDS = 6
+
+
+def _letter_title(block: Block) -> bool:
+    """True for a letter's first line that is its title, not a date, an address or an addressee."""
+    text = " ".join(block.text.split())
+    return (
+        len(text.split()) >= LETTER_TITLE_MIN_WORDS
+        and _title_over_lines(block)
+        and not DATE_LINE_RE.match(text)
+        and "," not in text
+        and not re.search(r"\b(office|dear|chief constable|director|commissioner)\b", text, re.I)
+    )
 
 
 def _strip_letter_chrome(blocks: list[Block], dropped: list[tuple[str, str]]) -> tuple[list[Block], str | None]:
@@ -356,9 +430,14 @@ def _strip_letter_chrome(blocks: list[Block], dropped: list[tuple[str, str]]) ->
             for earlier in blocks[:index]:
                 if DATE_LINE_RE.match(earlier.text):
                     letter_date = earlier.text.strip()
-            dropped.extend((earlier.text, "letter heading: addressees and date") for earlier in blocks[:index])
+            heading = blocks[:index]
+            # A letter may carry its title above the salutation, before the date and addressees.
+            titled = bool(heading) and _letter_title(heading[0])
+            dropped.extend(
+                (earlier.text, "letter heading: addressees and date") for earlier in heading[1 if titled else 0 :]
+            )
             dropped.append((block.text, "salutation"))
-            blocks = blocks[index + 1 :]
+            blocks = heading[:1] + blocks[index + 1 :] if titled else blocks[index + 1 :]
             break
     kept: list[Block] = []
     for position, block in enumerate(blocks):

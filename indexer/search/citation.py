@@ -20,6 +20,8 @@ SECTION_LABELS = {
     "recommendations": "Recommendations",
     "case_study": "Case study",
     "next_steps": "Next steps",
+    "causes_of_concern": "Causes of concern",
+    "notable_practice": "Notable practice",
     "pcc_response": "PCC response",
     "chief_constable_response": "Chief Constable's response",
     "other": "Other",
@@ -29,10 +31,13 @@ FINDING_LABELS = {
     "area_for_improvement": "Area for improvement",
     "recommendation": "Recommendation",
     "key_finding": "Key finding",
+    "cause_of_concern": "Cause of concern",
+    "notable_practice": "Notable practice",
 }
 DOC_TYPE_LABELS = {
     "inspection_report": "Inspection report",
     "thematic_report": "Thematic report",
+    "inspection_letter": "Inspection letter",
     "pcc_response": "PCC response",
     "force_response": "Force response",
     "progress_update": "Progress update",
@@ -87,9 +92,8 @@ class Citation:
 
 def citation(record: dict, permalink: str) -> dict[str, str]:
     """Plain-text and Markdown citations (a :class:`Citation` as a dict) of a paragraph record."""
-    author = join_names(record.get("inspectorates") or []) or "Unknown author"
-    if record.get("doc_type") == "pcc_response" and record.get("forces"):
-        author = f"Police and crime commissioner ({join_names(record['forces'])})"
+    # The author as the document names itself: "HMIC" before 2017, the responding office for a response.
+    author = record.get("author") or join_names(record.get("inspectorates") or []) or "Unknown author"
     section = record.get("section") or SECTION_LABELS.get(record.get("section_type") or "", "")
     # "para 3.14" only where the report prints that number; otherwise say which paragraph it is in reading order.
     printed = record.get("printed_number")

@@ -21,6 +21,8 @@ FILTER_NOUNS = {
     "year": "year",
     "areas": "area",
     "report_id": "report",
+    "grade": "grade",
+    "programme": "programme",
 }
 MAX_SUGGESTED_VALUES = 5
 CLOSE_ENOUGH = 0.75

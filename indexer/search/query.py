@@ -41,6 +41,9 @@ FIELD_ALIASES = {
     "year": "year",
     "area": "areas",
     "report": "report_id",
+    "grade": "grade",
+    "programme": "programme",
+    "program": "programme",
 }
 """Prefixes users may type, and the index field each filters on."""
 

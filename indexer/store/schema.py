@@ -18,7 +18,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from indexer.model import FieldSpec, Paragraph, Report, record_fields
 from indexer.store.analysis import PairAnalyzer, make_analyzer, make_word_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped when documents change shape: an index of another version is rebuilt, not updated."""
 
 

@@ -17,13 +17,21 @@ FRONT_MATTER = {
         "published": "2018-01-23",
         "inspectorates": ("HMICFRS", "HMI Prisons"),
         "forces": ("Warwickshire Police", "West Mercia Police"),
+        "author": "HMIC and HMI Prisons",
+        "programme": ("custody",),
+        "responds_to_title": None,
+        "responds_to_published": None,
     },
     "force-response-minutes.txt": {
-        "title": "Dorset Police and Crime Panel",
+        "title": "HMICFRS PEEL: Police legitimacy 2017 – the Force response to the areas for improvement",
         "doc_type": "force_response",
         "published": "2018-11-07",
         "inspectorates": ("HMICFRS",),
         "forces": ("Dorset Police",),
+        "author": "Chief Constable of Dorset Police",
+        "programme": ("PEEL",),
+        "responds_to_title": "HMICFRS PEEL: Police legitimacy 2017",
+        "responds_to_published": "2017-12",
     },
     "pcc-statement-web.txt": {
         "title": "Commissioner responds to HMICFRS report on crime recording in Lincolnshire",
@@ -31,6 +39,10 @@ FRONT_MATTER = {
         "published": "2018-07-04",
         "inspectorates": ("HMICFRS",),
         "forces": ("Lincolnshire Police",),
+        "author": "Police and Crime Commissioner for Lincolnshire",
+        "programme": ("crime data integrity",),
+        "responds_to_title": "HMICFRS report on crime recording in Lincolnshire",
+        "responds_to_published": "2018-07-04",
     },
     "pcc-statement-page.html": {
         "title": "Commissioner responds to HMICFRS report on crime recording in Lincolnshire",
@@ -38,6 +50,10 @@ FRONT_MATTER = {
         "published": "2018-07-04",
         "inspectorates": ("HMICFRS",),
         "forces": ("Lincolnshire Police",),
+        "author": "Police and Crime Commissioner for Lincolnshire",
+        "programme": ("crime data integrity",),
+        "responds_to_title": "HMICFRS report on crime recording in Lincolnshire",
+        "responds_to_published": "2018-07-04",
     },
     "peel-question-page.txt": {
         "title": "Cumbria PEEL 2017",
@@ -45,6 +61,10 @@ FRONT_MATTER = {
         "published": "2018-03-14",
         "inspectorates": ("HMICFRS",),
         "forces": ("Cumbria Constabulary",),
+        "author": "HMICFRS",
+        "programme": ("PEEL",),
+        "responds_to_title": None,
+        "responds_to_published": None,
     },
     "recommendation-tracker.txt": {
         "title": "Recommendation progress: Norfolk crime data integrity",
@@ -52,6 +72,10 @@ FRONT_MATTER = {
         "published": "2019-09-03",
         "inspectorates": ("HMICFRS",),
         "forces": ("Norfolk Constabulary",),
+        "author": "HMICFRS",
+        "programme": ("crime data integrity",),
+        "responds_to_title": None,
+        "responds_to_published": None,
     },
     "thematic-report.txt": {
         "title": "Seen and heard",
@@ -59,6 +83,60 @@ FRONT_MATTER = {
         "published": "2019-11",
         "inspectorates": ("HMICFRS",),
         "forces": (),
+        "author": "HMICFRS",
+        "programme": ("thematic",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "peel-graded-force-report.txt": {
+        "title": "PEEL 2023–25: An inspection of Northumbria Police",
+        "doc_type": "inspection_report",
+        "published": "2024-03-14",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Northumbria Police",),
+        "author": "HMICFRS",
+        "programme": ("PEEL",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "hmic-letter-to-chief-constable.txt": {
+        "title": "Crime data integrity: revisit",
+        "doc_type": "inspection_letter",
+        "published": "2016-10-12",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Wiltshire Police",),
+        "author": "HMIC",
+        "programme": ("crime data integrity",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "jtai-letter-agencies.txt": {
+        "title": (
+            "Joint targeted area inspection of the multi-agency response to children at risk of exploitation "
+            "in Blackpool"
+        ),
+        "doc_type": "inspection_letter",
+        "published": "2022-02-03",
+        "inspectorates": ("Ofsted", "CQC", "HMICFRS", "HMI Probation"),
+        "forces": ("Lancashire Constabulary",),
+        "author": "Ofsted, CQC, HMICFRS and HMI Probation",
+        "programme": ("JTAI",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "pcc-response-letter.txt": {
+        "title": (
+            "Response of the Police and Crime Commissioner for Kent to the report on the police response to "
+            "violence against women and girls"
+        ),
+        "doc_type": "pcc_response",
+        "published": "2022-03-14",
+        "inspectorates": (),
+        "forces": ("Kent Police",),
+        "author": "Police and Crime Commissioner for Kent",
+        "programme": (),
+        "responds_to_title": "the report on the police response to violence against women and girls",
+        "responds_to_published": "2022-02-02",
     },
 }
 
@@ -86,6 +164,26 @@ FINDINGS = {
         ("recommendation", "Within six months, the force should train"),
         ("recommendation", "The force should audit the cancellation"),
     ],
+    "peel-graded-force-report.txt": [
+        ("area_for_improvement", "Area for improvement 1: The force should make sure"),
+        ("cause_of_concern", "The force does not identify and respond"),
+        ("recommendation", "review every open referral"),
+        ("recommendation", "make sure that the public protection unit"),
+        ("recommendation", "Recommendation 3: By 31 March 2025"),
+        ("notable_practice", "Notable practice: The force's victim panel"),
+    ],
+    "hmic-letter-to-chief-constable.txt": [
+        ("recommendation", "Recommendation 1: Within six months"),
+        ("recommendation", "Recommendation 2: By 31 March 2017"),
+    ],
+    "jtai-letter-agencies.txt": [
+        ("strength", "Leaders across the partnership"),
+        ("area_for_improvement", "Police officers do not always share"),
+        ("area_for_improvement", "Health visitors and school nurses"),
+        ("area_for_improvement", "The youth offending team does not record"),
+        ("area_for_improvement", "The quality of children's plans"),
+    ],
+    "pcc-response-letter.txt": [],
     "thematic-report.txt": [
         ("recommendation", "Recommendation 1: By 31 March 2020, all chief constables"),
         ("recommendation", "Recommendation 2: Within six months, the NPCC lead"),
@@ -135,3 +233,83 @@ def test_a_question_heading_swallows_nothing():
     assert paragraphs[2].section == (
         "Effectiveness › How effective is the force at protecting vulnerable people and supporting victims?"
     )
+
+
+# (finding type, number as printed, addressees, deadline, which cause of concern owns it (0 = the first), start)
+FINDING_DETAILS = {
+    "peel-graded-force-report.txt": [
+        ("area_for_improvement", "Area for improvement 1", ("the force", "police"), None, None, "Area for"),
+        ("cause_of_concern", None, ("police",), None, None, "The force does not identify"),
+        ("recommendation", None, ("the force", "police"), "within three months", 0, "review every open referral"),
+        ("recommendation", None, ("the force", "police"), "within three months", 0, "make sure that the public"),
+        ("recommendation", "Recommendation 3", ("the force", "police"), "by 31 March 2025", 0, "Recommendation 3:"),
+        ("notable_practice", None, ("police",), None, None, "Notable practice:"),
+    ],
+    "custody-joint-inspection.txt": [
+        ("cause_of_concern", "1.3", ("health",), None, None, "1.3 Cause of concern"),
+        ("recommendation", "1.4", ("the force", "police", "health"), None, 0, "1.4 Recommendation"),
+        ("area_for_improvement", "1.5", ("the force", "police"), None, None, "1.5 The force should collect"),
+        ("area_for_improvement", "1.6", (), None, None, "1.6 Detainees should be offered"),
+        ("notable_practice", "1.7", ("police",), None, None, "1.7 The force ran weekly"),
+    ],
+    "jtai-letter-agencies.txt": [
+        ("strength", None, (), None, None, "Leaders across"),
+        ("area_for_improvement", None, ("police", "children's social care"), None, None, "Police officers"),
+        ("area_for_improvement", None, ("health", "education"), None, None, "Health visitors"),
+        ("area_for_improvement", None, ("youth offending team",), None, None, "The youth offending team"),
+        ("area_for_improvement", None, ("children's social care",), None, None, "The quality of children's plans"),
+    ],
+    "thematic-report.txt": [
+        ("recommendation", "Recommendation 1", ("chief constables", "children's social care"), "by 31 March 2020",
+         None, "Recommendation 1:"),
+        ("recommendation", "Recommendation 2", ("NPCC",), "within six months", None, "Recommendation 2:"),
+        ("area_for_improvement", None, ("chief constables",), None, None, "Forces should make sure"),
+    ],
+    "hmic-letter-to-chief-constable.txt": [
+        ("recommendation", "Recommendation 1", ("the force", "police"), "within six months", None, "Recommendation 1:"),
+        ("recommendation", "Recommendation 2", ("chief constables",), "by 31 March 2017", None, "Recommendation 2:"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FINDING_DETAILS))
+def test_each_finding_keeps_its_number_addressees_deadline_and_cause(name):
+    """Numbers as printed, who must act (or which agency it is about), deadlines, and the owning cause of concern.
+
+    Bullets under "we recommend that within three months the force should:" take the addressee and the
+    deadline from the sentence that introduces them.
+    """
+    findings = [p for p in _report(name).paragraphs if p.finding_type]
+    causes = [p.id for p in findings if p.finding_type == "cause_of_concern"]
+    got = [
+        (
+            p.finding_type,
+            p.finding_label,
+            p.addressees,
+            p.deadline,
+            causes.index(p.parent_finding) if p.parent_finding else None,
+        )
+        for p in findings
+    ]
+    assert got == [entry[:5] for entry in FINDING_DETAILS[name]]
+    for paragraph, entry in zip(findings, FINDING_DETAILS[name], strict=True):
+        assert paragraph.text.startswith(entry[5]), (paragraph.text, entry[5])
+
+
+def test_grades_stay_with_their_question():
+    """A grade on its own line grades the heading above it; a sentence that states a grade carries it."""
+    graded = [(p.section, p.grade, p.text[:40]) for p in _report("peel-graded-force-report.txt").paragraphs if p.grade]
+    assert graded == [
+        ("Our judgements", "adequate", "The extent to which the force is effecti"),
+        ("Our judgements", "inadequate", "The extent to which the force is effecti"),
+        ("Investigating crime", "adequate", "Adequate"),
+        ("Investigating crime", "adequate", "The force investigates most crimes promp"),
+        ("Investigating crime", "adequate", "Area for improvement 1: The force should"),
+        ("Protecting vulnerable people", "inadequate", "Inadequate"),
+        ("Protecting vulnerable people", "inadequate", "Officers do not always recognise the ris"),
+    ]
+    question = "Effectiveness › How effective is the force at protecting vulnerable people and supporting victims?"
+    assert {(p.section, p.grade) for p in _report("peel-question-page.txt").paragraphs if p.grade} == {
+        (question, "requires improvement")
+    }
+    assert [p.grade for p in _report("thematic-report.txt").paragraphs if p.grade] == []

@@ -44,6 +44,10 @@ def meta(report) -> dict:
         "forces": m.forces,
         "areas": m.areas,
         "source_url": m.source_url,
+        "author": m.author,
+        "programme": m.programme,
+        "responds_to_title": m.responds_to_title,
+        "responds_to_published": m.responds_to_published,
     }
 
 
@@ -199,26 +203,39 @@ def test_letter_chrome_and_signatures_are_not_paragraphs():
 EXPECTED_META = {
     "plymouth-jtai-2020-letter.txt": {
         "title": "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth",
-        "doc_type": "inspection_report",
+        "doc_type": "inspection_letter",
         "published": "2020-01-08",
         "inspectorates": JTAI_FOUR,
         "forces": DEVON,
         "areas": ("Plymouth",),
         "source_url": None,
+        "author": "Ofsted, CQC, HMICFRS and HMI Probation",
+        "programme": ("JTAI",),
+        "responds_to_title": None,
+        "responds_to_published": None,
     },
     "plymouth-jtai-2020-pcc-response.txt": {
-        "title": "Joint Targeted Area Inspection of the multi-agency response to Children's Mental Health in Plymouth",
+        "title": (
+            "Joint Targeted Area Inspection of the multi-agency response to Children's Mental Health in Plymouth "
+            "(PCC response)"
+        ),
         "doc_type": "pcc_response",
         "published": "2020-01-08",
         "inspectorates": JTAI_FOUR,
         "forces": DEVON,
         "areas": ("Plymouth",),
         "source_url": "https://www.justiceinspectorates.gov.uk/hmicfrs/wp-content/uploads/Plymouth-JTAI-inspection-report-.pdf",
+        "author": "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly",
+        "programme": ("JTAI",),
+        "responds_to_title": (
+            "Joint Targeted Area Inspection of the multi-agency response to Children's Mental Health in Plymouth"
+        ),
+        "responds_to_published": "2020-01-08",
     },
     "feeling-heard-jtai-thematic-2020-pcc-response.md": {
         "title": (
             "'Feeling heard': partner agencies working together to make a difference for children "
-            "with mental ill health"
+            "with mental ill health (PCC response)"
         ),
         "doc_type": "pcc_response",
         "published": "2020-12-09",
@@ -227,9 +244,16 @@ EXPECTED_META = {
         "areas": ("Plymouth",),
         "source_url": "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/"
         "file/942529/JTAI_-_partner_agencies_and_children_with_mental_ill_health.pdf",
+        "author": "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly",
+        "programme": ("JTAI",),
+        "responds_to_title": (
+            "'Feeling heard': partner agencies working together to make a difference for children "
+            "with mental ill health"
+        ),
+        "responds_to_published": "2020-12-09",
     },
     "national-child-protection-inspections-2019-pcc-response.md": {
-        "title": "National Child Protection Inspections 2019 Thematic Report",
+        "title": "National Child Protection Inspections 2019 Thematic Report (PCC response)",
         "doc_type": "pcc_response",
         "published": "2020-02-27",
         "inspectorates": ("HMICFRS",),
@@ -237,16 +261,26 @@ EXPECTED_META = {
         "areas": (),
         "source_url": "https://www.justiceinspectorates.gov.uk/hmicfrs/wp-content/uploads/"
         "national-child-protection-inspections-2019-thematic-report.pdf",
+        "author": "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly",
+        "programme": ("child protection", "thematic"),
+        "responds_to_title": "National Child Protection Inspections 2019 Thematic Report",
+        "responds_to_published": "2020-02-27",
     },
     "portsmouth-jtai-2020-hampshire-opcc-response.txt": {
         "title": "HMICFRS: Joint targeted area inspection of the multi-agency response to children's mental health "
-        "in Portsmouth (May 2020)",
+        "in Portsmouth (May 2020) (PCC response)",
         "doc_type": "pcc_response",
         "published": "2020-05",
         "inspectorates": JTAI_FOUR,
         "forces": ("Hampshire and Isle of Wight Constabulary",),
         "areas": ("Portsmouth",),
         "source_url": None,
+        "author": "Police and Crime Commissioner for Hampshire and Isle of Wight",
+        "programme": ("JTAI",),
+        "responds_to_title": (
+            "Joint targeted area inspection of the multi-agency response to children's mental health in Portsmouth"
+        ),
+        "responds_to_published": "2020-05",
     },
 }
 

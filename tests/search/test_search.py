@@ -194,8 +194,10 @@ EVERY_COUNT = {
         ("key_findings", 11), ("case_study", 4), ("next_steps", 2), ("chief_constable_response", 1),
     ],
     "finding_type": [("strength", 24), ("area_for_improvement", 17), ("key_finding", 9), ("recommendation", 3)],
-    "doc_type": [("pcc_response", 55), ("inspection_report", 53)],
+    "doc_type": [("pcc_response", 55), ("inspection_letter", 53)],
     "year": [("2020", 108)],
+    "grade": [],
+    "programme": [("JTAI", 82), ("child protection", 26), ("thematic", 26)],
 }  # fmt: skip
 
 
@@ -224,8 +226,10 @@ MENTAL_HEALTH_COUNTS = {
         ("case_study", 2), ("key_findings", 1), ("next_steps", 1),
     ],
     "finding_type": [("strength", 18), ("area_for_improvement", 5)],
-    "doc_type": [("inspection_report", 30), ("pcc_response", 16)],
+    "doc_type": [("inspection_letter", 30), ("pcc_response", 16)],
     "year": [("2020", 46)],
+    "grade": [],
+    "programme": [("JTAI", 46)],
 }  # fmt: skip
 
 
@@ -239,7 +243,7 @@ def test_query_facets_count_every_match_not_the_page(service, field):
 
 def test_disjunctive_facets(service):
     """A facet's counts ignore its own selection but honour the others; values OR, facets AND."""
-    filters = {"forces": ["Devon and Cornwall Police"], "doc_type": ["inspection_report"]}
+    filters = {"forces": ["Devon and Cornwall Police"], "doc_type": ["inspection_letter"]}
     result = service.search("", filters=filters)
     assert result["total"] == 53
     # Forces among inspection reports (Hampshire has none), doc types among Devon's paragraphs.
@@ -247,7 +251,7 @@ def test_disjunctive_facets(service):
         ("Devon and Cornwall Police", 53, True)
     ]
     assert [(f["value"], f["count"], f["selected"]) for f in result["facets"]["doc_type"]] == [
-        ("inspection_report", 53, True),
+        ("inspection_letter", 53, True),
         ("pcc_response", 50, False),
     ]
     assert counts(result, "section_type") == [

@@ -226,7 +226,7 @@ def test_cli_dump_matches_index(corpus_index):
             ("pcc_response", "2020-02-27", ("Devon and Cornwall Police",), ("HMICFRS",))
         },
         "plymouth-jtai-2020-letter": {
-            ("inspection_report", "2020-01-08", ("Devon and Cornwall Police",), jtai_four)
+            ("inspection_letter", "2020-01-08", ("Devon and Cornwall Police",), jtai_four)
         },
         "plymouth-jtai-2020-pcc-response": {
             ("pcc_response", "2020-01-08", ("Devon and Cornwall Police",), jtai_four)

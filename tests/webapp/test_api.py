@@ -27,8 +27,8 @@ def test_api_search_returns_the_shared_result_shape(client, service):
 
 def test_api_search_uses_url_parameter_names(client):
     """Filters arrive under the same names as on the search page and come back as index fields."""
-    body = client.get("/api/search?q=children&finding=strength&type=inspection_report&year=2020&sort=oldest").get_json()
-    assert body["filters"] == {"finding_type": ["strength"], "doc_type": ["inspection_report"], "year": ["2020"]}
+    body = client.get("/api/search?q=children&finding=strength&type=inspection_letter&year=2020&sort=oldest").get_json()
+    assert body["filters"] == {"finding_type": ["strength"], "doc_type": ["inspection_letter"], "year": ["2020"]}
     assert body["sort"] == "oldest"
     assert {r["finding_type"] for r in body["results"]} == {"strength"}
 
@@ -123,7 +123,7 @@ def test_openapi_document_describes_every_endpoint(client, app):
                 assert "{" + parameter["name"] + "}" in path and parameter["required"] is True
     parameters = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert parameters == {"q", "force", "inspectorate", "theme", "section", "finding", "type", "year", "area",
-                          "sort", "page", "per_page"}  # fmt: skip
+                          "grade", "programme", "sort", "page", "per_page"}  # fmt: skip
     assert str(app.config["EXPORT_CAP"]) in document["paths"]["/search.csv"]["get"]["summary"]
 
 

@@ -26,7 +26,7 @@ def test_home_shows_what_is_in_the_corpus(page, service):
     }
     by_type = Counter(report["doc_type"] for report in reports)
     assert table(soup, "Reports by type") == {
-        "Inspection report": (by_type["inspection_report"], "/search?type=inspection_report"),
+        "Inspection letter": (by_type["inspection_letter"], "/search?type=inspection_letter"),
         "PCC response": (by_type["pcc_response"], "/search?type=pcc_response"),
     }
     forces = table(soup, "Forces")

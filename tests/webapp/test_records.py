@@ -13,11 +13,13 @@ from webapp.openapi import record_schema
 PARAGRAPH_KEYS = [
     "id", "report_id", "report_title", "section", "section_type", "finding_type", "paragraph_number", "anchor",
     "page", "doc_type", "published", "year", "inspectorates", "forces", "areas", "source_url", "source_file",
-    "themes", "text", "footnotes", "is_bullet", "printed_number",
+    "themes", "text", "footnotes", "is_bullet", "printed_number", "author", "programme", "grade", "finding_label",
+    "addressees", "deadline", "parent_finding", "responds_to_published",
 ]  # fmt: skip
 REPORT_KEYS = [
     "report_id", "source_file", "content_hash", "title", "doc_type", "published", "inspectorates", "forces",
-    "areas", "source_url", "responds_to_title", "responds_to", "paragraph_count", "words_read", "words_indexed",
+    "areas", "source_url", "responds_to_title", "responds_to_published", "author", "programme", "responds_to",
+    "paragraph_count", "words_read", "words_indexed",
     "paragraphs", "responses", "responds_to_report",
 ]  # fmt: skip
 
@@ -26,7 +28,7 @@ REPORT_KEYS = [
 class LanguageParagraph(Paragraph):
     """A paragraph record with one field more, as a new field would be declared."""
 
-    language: str = field(metadata=spec("The paragraph's language.", index="id", csv=17))
+    language: str = field(metadata=spec("The paragraph's language.", index="id", csv=22))
 
 
 def _schemas(client) -> dict:
@@ -49,8 +51,8 @@ def test_csv_columns_are_pinned():
     """The CSV columns come from the paragraph definition's csv places, then permalink and citations."""
     assert CSV_COLUMNS == (
         "id", "report_id", "report_title", "doc_type", "published", "inspectorates", "forces", "areas", "themes",
-        "section", "section_type", "finding_type", "paragraph_number", "page", "text", "printed_number", "permalink",
-        "citation", "citation_markdown",
+        "section", "section_type", "finding_type", "paragraph_number", "page", "text", "printed_number", "author",
+        "programme", "grade", "finding_label", "addressees", "permalink", "citation", "citation_markdown",
     )  # fmt: skip
 
 
@@ -75,7 +77,8 @@ def test_openapi_components_are_derived_from_the_records(client):
     assert [name for name, _, _ in own_fields(RankedParagraph, Paragraph)] == ["score"]
     paragraph = schemas["Paragraph"]["properties"]
     assert paragraph["doc_type"]["enum"] == [
-        "inspection_report", "thematic_report", "pcc_response", "force_response", "progress_update"
+        "inspection_report", "thematic_report", "inspection_letter", "pcc_response", "force_response",
+        "progress_update",
     ]
     assert paragraph["finding_type"]["type"] == ["string", "null"]
     assert paragraph["footnotes"]["items"] == {"$ref": "#/components/schemas/Footnote"}

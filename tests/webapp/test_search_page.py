@@ -68,7 +68,7 @@ def test_result_shows_type_date_forces_inspectorates_and_snippet(page):
     """Each result carries doc type and date, forces, inspectorates and the highlighted snippet."""
     soup = page("/search?q=VIST")
     first = soup.select_one("li.result")
-    assert text_of(first.select_one(".result__meta")) == "Inspection report · 8 January 2020"
+    assert text_of(first.select_one(".result__meta")) == "Inspection letter · 8 January 2020"
     assert first.select_one(".result__meta time")["datetime"] == "2020-01-08"
     facts = {text_of(div.dt): text_of(div.dd) for div in first.select(".result__facts > div")}
     assert facts == {"Force": DEVON, "Inspectorates": "Ofsted, CQC, HMICFRS and HMI Probation"}
@@ -139,7 +139,7 @@ def test_force_filter_narrows_results_and_other_counts(page):
     assert facet(narrowed, "doc_type") == {"PCC response": (total(narrowed), False, pcc_href)}
     assert {r["title"] for r in results(narrowed)} == {
         "HMICFRS: Joint targeted area inspection of the multi-agency response to children's mental health "
-        "in Portsmouth (May 2020)"
+        "in Portsmouth (May 2020) (PCC response)"
     }
 
 
