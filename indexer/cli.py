@@ -123,8 +123,11 @@ def inspect(file: Path, as_json: bool) -> None:
         click.echo(json.dumps(reading.as_dict(), ensure_ascii=False, indent=2))
         return
     labels = {"title": "Title", "published": "Published", "doc_type": "Document type",
-              "inspectorates": "Inspectorates", "forces": "Forces"}  # fmt: skip
+              "inspectorates": "Inspectorates", "forces": "Forces", "programme": "Programme", "author": "Author",
+              "responds_to_title": "Answers", "responds_to_published": "Answered of"}  # fmt: skip
     for name, label in labels.items():
+        if name not in reading.facts:
+            continue
         pairs = reading.facts[name] or [("none", "(none found)")]
         for value, line in pairs:
             click.echo(f"{label + ':':<15}{value}")
@@ -133,8 +136,14 @@ def inspect(file: Path, as_json: bool) -> None:
     for heading, kind in reading.sections:
         click.echo(f"  {heading}  [{kind}]")
     click.echo(f"Findings ({len(reading.findings)}):")
-    for kind, number, text in reading.findings:
-        click.echo(f"  {kind}{f' ({number})' if number else ''}: {_clip(text)}")
+    for finding in reading.findings:
+        details = [finding.finding_label or "", ", ".join(finding.addressees), finding.deadline or ""]
+        said = "; ".join(detail for detail in details if detail)
+        click.echo(f"  {finding.finding_type}{f' ({said})' if said else ''}: {_clip(finding.text)}")
+    grades = [(p.section, p.grade) for p in reading.report.paragraphs if p.grade]
+    click.echo(f"Grades ({len(dict.fromkeys(grades))}):")
+    for section, grade in dict.fromkeys(grades):
+        click.echo(f"  {grade}: {_clip(section)}")
     report = reading.report
     click.echo(f"Dropped ({len(report.dropped)}):")
     for item in report.dropped:

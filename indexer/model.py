@@ -380,6 +380,8 @@ class Report:
     """Words in the text the reader found in the file."""
     words_indexed: int = 0
     """Words of that text that were indexed: paragraphs, footnotes, headings and the title."""
+    facts: tuple[tuple[str, str, str], ...] = field(default=())
+    """(field, value, the line it was read from) for each fact of the front matter."""
 
     @property
     def coverage(self) -> float:
@@ -421,6 +423,9 @@ class ReportEntry:
     words_indexed: int = field(metadata=spec("Words of that text that were indexed."))
     dropped: tuple[tuple[str, str], ...] = field(
         metadata=spec("(text, reason) of the text that was not indexed, in reading order.", served=False)
+    )
+    facts: tuple[tuple[str, str, str], ...] = field(
+        metadata=spec("(field, value, the line it was read from) for the front matter.", served=False)
     )
 
 

@@ -53,7 +53,9 @@ def atom():
             _child(entry, "published", _timestamp(record["published"]))
         ET.SubElement(entry, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html", href=permalink)
         entry_author = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
-        _child(entry_author, "name", ", ".join(record.get("inspectorates") or []) or "Unknown author")
+        # The responding office for a response, else the inspectorates as the document names them.
+        name = record.get("author") or ", ".join(record.get("inspectorates") or []) or "Unknown author"
+        _child(entry_author, "name", name)
         for force in record.get("forces") or []:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", term=_clean(force), label=_clean(force))
         _child(entry, "summary", f"{human_date(record.get('published'))}. {record['citation']['text']}")

@@ -54,7 +54,21 @@ def report(report_id: str):
         clear_url=url_for("reports.report", report_id=report_id, p=cited or None, _anchor=cited or None),
         search_url=url_for("search.search", q=query) if query else None,
         reading=service.reading(report_id),
+        grades=_grades(report["paragraphs"]),
+        findings=[record for record in report["paragraphs"] if record["finding_type"]],
     )
+
+
+def _grades(records: list[dict]) -> list[dict]:
+    """The graded judgements, once per heading they grade, in reading order."""
+    seen: dict[tuple[str, str], dict] = {}
+    for record in records:
+        if record.get("grade"):
+            key = (record["section"], record["grade"])
+            if key not in seen:
+                question = record["section"].split(SECTION_LEVELS_SEPARATOR)[-1]
+                seen[key] = {"question": question, "grade": record["grade"], "anchor": record["anchor"]}
+    return list(seen.values())
 
 
 @bp.get("/p/<paragraph_id>")

@@ -12,8 +12,22 @@ FINDING_TAG_CLASSES = {
     "area_for_improvement": "tag--orange",
     "recommendation": "tag--purple",
     "key_finding": "tag--blue",
+    "cause_of_concern": "tag--red",
+    "notable_practice": "tag--green",
 }
 """Colour of each finding badge (GOV.UK tag colours, which meet AA contrast)."""
+FACT_LABELS = {
+    "title": "Title",
+    "published": "Published",
+    "doc_type": "Document type",
+    "inspectorates": "Inspectorate",
+    "forces": "Force",
+    "programme": "Programme",
+    "author": "Author",
+    "responds_to_title": "Report answered",
+    "responds_to_published": "Report answered, published",
+}
+"""What "How this report was read" calls each fact of the front matter."""
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_plural, "plural")
     app.add_template_filter(_safe_snippet, "snippet")
     app.jinja_env.globals["FINDING_TAG_CLASSES"] = FINDING_TAG_CLASSES
+    app.jinja_env.globals["FACT_LABELS"] = FACT_LABELS
 
 
 def _doc_type_label(value: str | None) -> str:

@@ -480,20 +480,59 @@ def evidence(meta: ReportMeta, structure: Structure, full_text: str) -> dict[str
         first = words.strip().split("\n")[0]
         return next((line for line in lines if first in line), first)
 
+    def dated(value: str | None) -> str:
+        """The first line stating the date ``value`` in any of the forms dates are read in."""
+        if not value:
+            return "(not stated in the text)"
+        for line in lines:
+            for pattern in (DATE_RE, NUMERIC_DATE_LABEL_RE, MONTH_YEAR_RE):
+                for match in pattern.finditer(line):
+                    if _any_iso(match) == value:
+                        return line
+        return "(not stated in the text)"
+
     section_types = {section_type for _, section_type in structure.headings}
-    _, date_words = published_with_evidence(meta.title, full_text, structure.letter_date)
-    _, type_words = document_type_with_evidence(meta.title, full_text, section_types)
+    letter = any(reason == "salutation" for _, reason in structure.dropped)
+    _, type_words = document_type_with_evidence(meta.title, full_text, section_types, letter=letter)
 
     def named(value: str, matcher: TermMatcher) -> str:
         return next((line for line in lines if value in matcher.labels(line)), "(from a joint inspection's name)")
 
-    return {
-        "title": [(meta.title, line_of(meta.title) if meta.title in full_text else meta.title)],
-        "published": [(meta.published or "none", line_of(date_words))],
+    def programme_line(name: str) -> str:
+        pattern = dict(PROGRAMMES).get(name, THEMATIC_RE)
+        return next((line for line in lines if pattern.search(line)), f"(the document type: {meta.doc_type})")
+
+    title_from = line_of(meta.title) if meta.title in full_text else "(composed: the text names no title of its own)"
+    facts = {
+        "title": [(meta.title, title_from)],
+        "published": [(meta.published or "none", dated(meta.published))],
         "doc_type": [(meta.doc_type, line_of(type_words))],
         "inspectorates": [(name, named(name, gazetteer.inspectorates)) for name in meta.inspectorates],
         "forces": [(name, named(name, gazetteer.forces)) for name in meta.forces],
+        "programme": [(name, programme_line(name)) for name in meta.programme],
+        "author": [(meta.author, line_of(meta.author) if meta.author in full_text else "(from the names above)")],
     }
+    if meta.responds_to_title or meta.responds_to_published:
+        facts["responds_to_title"] = [(meta.responds_to_title or "none", line_of(meta.responds_to_title))]
+        facts["responds_to_published"] = [
+            (meta.responds_to_published or "none", dated(meta.responds_to_published))
+        ]
+    return facts
+
+
+MONTH_YEAR_RE = re.compile(MONTH_YEAR, re.I)
+
+
+def _any_iso(match: re.Match[str]) -> str | None:
+    """The ISO date (or month) a date match stands for."""
+    groups = match.groupdict()
+    try:
+        month = int(groups["month"]) if groups["month"].isdigit() else MONTH_NUMBERS[groups["month"].lower()]
+        if groups.get("day"):
+            return date(int(groups["year"]), month, int(groups["day"])).isoformat()
+        return f"{int(groups['year']):04d}-{month:02d}"
+    except ValueError:
+        return None
 
 
 def _published(title: str, text: str, letter_date: str | None) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from indexer.ingest.clean import clean_blocks
 from indexer.ingest.findings import addressees, deadline, is_bare_grade, stated_grade
 from indexer.ingest.glossary import find_definitions
-from indexer.ingest.metadata import apply_sidecar, read_metadata, sidecar_path
+from indexer.ingest.metadata import apply_sidecar, evidence, read_metadata, sidecar_path
 from indexer.ingest.readers import read_blocks
 from indexer.ingest.structure import Structure, finding_number, split_sections
 from indexer.ingest.themes import tag_themes
@@ -160,6 +160,9 @@ def parse_report_with_structure(
         dropped=tuple(DroppedText(text, reason) for text, reason in dropped),
         words_read=count_words(block.text for block in blocks),
         words_indexed=_words_covered(blocks, indexed_text),
+        facts=tuple(
+            (name, value, line) for name, pairs in evidence(meta, structure, full_text).items() for value, line in pairs
+        ),
     )
     return report, structure, full_text
 

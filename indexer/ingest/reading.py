@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.ingest.metadata import evidence
 from indexer.ingest.pipeline import parse_report_with_structure
-from indexer.ingest.structure import finding_number
-from indexer.model import Report
+from indexer.model import Paragraph, Report
 
 
 @dataclass(frozen=True)
@@ -20,8 +18,8 @@ class Reading:
     """Front-matter field -> (value, the line it came from)."""
     sections: list[tuple[str, str]]
     """(heading, section type), in order."""
-    findings: list[tuple[str, str | None, str]]
-    """(finding type, number as printed, text)."""
+    findings: list[Paragraph]
+    """The paragraphs that are findings, in order."""
 
     def as_dict(self) -> dict:
         report = self.report
@@ -30,7 +28,18 @@ class Reading:
             "facts": {name: [{"value": v, "from": line} for v, line in pairs] for name, pairs in self.facts.items()},
             "sections": [{"heading": heading, "section_type": kind} for heading, kind in self.sections],
             "findings": [
-                {"finding_type": kind, "number": number, "text": text} for kind, number, text in self.findings
+                {
+                    "finding_type": p.finding_type,
+                    "number": p.finding_label,
+                    "addressees": list(p.addressees),
+                    "deadline": p.deadline,
+                    "text": p.text,
+                }
+                for p in self.findings
+            ],
+            "grades": [
+                {"section": section, "grade": grade}
+                for section, grade in dict.fromkeys((p.section, p.grade) for p in report.paragraphs if p.grade)
             ],
             "dropped": [{"text": item.text, "reason": item.reason} for item in report.dropped],
             "words_read": report.words_read,
@@ -41,14 +50,15 @@ class Reading:
 
 def read_explained(path: Path) -> Reading:
     """Parse one file and say how: raises ReportParseError as :func:`parse_report` does."""
-    report, structure, full_text = parse_report_with_structure(path, path.parent)
+    report, _, _ = parse_report_with_structure(path, path.parent)
     sections: list[tuple[str, str]] = []
     for paragraph in report.paragraphs:
         if not sections or sections[-1][0] != paragraph.section:
             sections.append((paragraph.section, paragraph.section_type))
-    findings = [
-        (paragraph.finding_type, finding_number(paragraph.text), paragraph.text)
-        for paragraph in report.paragraphs
-        if paragraph.finding_type
-    ]
-    return Reading(report, evidence(report.meta, structure, full_text), sections, findings)
+    findings = [paragraph for paragraph in report.paragraphs if paragraph.finding_type]
+    facts: dict[str, list[tuple[str, str]]] = {}
+    for name, value, line in report.facts:
+        facts.setdefault(name, []).append((value, line))
+    for name in ("inspectorates", "forces", "programme"):
+        facts.setdefault(name, [])
+    return Reading(report, facts, sections, findings)

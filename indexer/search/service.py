@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.model import ReportEntry, record_fields
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
 from indexer.search.state import FILTER_FIELDS, PARALLEL_SEARCHES
@@ -205,7 +206,8 @@ class SearchService:
         ]
         responds_to = entry.get("responds_to")
         target = reports.get(responds_to) if responds_to else None
-        public = {k: v for k, v in entry.items() if k not in ("defined_acronyms", "responds_to_override", "dropped")}
+        unserved = {name for name, _, spec in record_fields(ReportEntry) if not spec.served}
+        public = {k: v for k, v in entry.items() if k not in unserved}
         return dict(
             public,
             paragraphs=paragraphs,
@@ -228,6 +230,7 @@ class SearchService:
             "words_read": entry.get("words_read", 0),
             "words_indexed": entry.get("words_indexed", 0),
             "dropped": [{"text": text, "reason": reason} for text, reason in entry.get("dropped", [])],
+            "facts": [{"field": name, "value": value, "from": line} for name, value, line in entry.get("facts", [])],
         }
 
     def reports(self) -> list[dict]:

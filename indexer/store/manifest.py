@@ -34,6 +34,7 @@ def report_entry(report: Report) -> dict:
         "words_read": report.words_read,
         "words_indexed": report.words_indexed,
         "dropped": [[item.text, item.reason] for item in report.dropped],
+        "facts": [list(fact) for fact in report.facts],
     }
 
 

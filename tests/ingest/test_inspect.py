@@ -47,8 +47,8 @@ def test_inspect_prints_labelled_findings_numbers():
     lines = result.stdout.splitlines()
     assert "Document type: force_response" in lines
     assert [line.split(":")[0] for line in lines if line.startswith("  area_for_improvement")] == [
-        "  area_for_improvement (AFI 1)",
-        "  area_for_improvement (AFI 2)",
+        "  area_for_improvement (AFI 1; the force, police)",
+        "  area_for_improvement (AFI 2; the force, police)",
     ]
 
 

@@ -13,7 +13,7 @@ def test_report_page_shows_how_it_was_read(page):
         "3,311 words of the 3,395 words in the file are indexed (98%). "
         "The text below was not indexed, each with the reason."
     )
-    rows = [[text_of(cell) for cell in row.select("td")] for row in section.select("tbody tr")]
+    rows = [[text_of(cell) for cell in row.select("td")] for row in section.select(".reading__dropped tbody tr")]
     assert [reason for reason, _ in rows] == [
         "letter heading: addressees and date",
         "letter heading: addressees and date",
@@ -23,6 +23,18 @@ def test_report_page_shows_how_it_was_read(page):
     ]
     assert rows[2] == ["salutation", "Dear local partnership"]
     assert soup.select_one('.contents a[href="#how-read"]') is not None
+    facts = [[text_of(cell) for cell in row.select("td")] for row in section.select(".reading__facts tbody tr")]
+    assert facts[:3] == [
+        [
+            "Title",
+            "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth",
+            "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth",
+        ],
+        ["Published", "2020-01-08", "8 January 2020"],
+        ["Document type", "inspection_letter", "a letter: it opens with a salutation"],
+    ]
+    findings = section.select(".reading__findings tbody tr")
+    assert len(findings) == 24 + 17  # strengths, areas for improvement
 
 
 def test_dropped_text_is_not_in_the_api_report(client):
