@@ -176,6 +176,8 @@ FILTER_OPTIONS = (
     ("area", "areas"),
     ("grade", "grade"),
     ("programme", "programme"),
+    ("status", "status"),
+    ("answered", "answered"),
 )
 
 
@@ -196,6 +198,8 @@ FILTER_OPTIONS = (
 @click.option("--area", multiple=True, help="Only these local authority areas.")
 @click.option("--grade", multiple=True, help="Only paragraphs under these grades, e.g. inadequate.")
 @click.option("--programme", multiple=True, help="Only these programmes: PEEL, JTAI, custody...")
+@click.option("--status", multiple=True, help="Only findings with this response status, e.g. \"in progress\".")
+@click.option("--answered", multiple=True, help="\"answered\" or \"not answered\": findings with or without one.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option(

@@ -40,6 +40,19 @@ RESPONSE_TYPES = ("pcc_response", "force_response", "progress_update")
 """Documents that answer an inspectorate's report."""
 SORT_ORDERS = ("relevance", "newest", "oldest")
 """How a search may be sorted: what ``indexer.search.service.SORTS`` accepts (a test keeps them equal)."""
+FINDING_STATUSES = (
+    "accepted",
+    "agreed",
+    "partially accepted",
+    "not accepted",
+    "completed",
+    "in progress",
+    "awaiting review",
+    "superseded",
+    "acknowledged",
+    "no response found",
+)
+"""What a response says was done about a finding ("acknowledged": it answers without a status)."""
 GLOSSARY_SOURCES = ("glossary", "corpus")
 """Where a glossary entry's expansion comes from: the glossary file, or a definition in the corpus."""
 
@@ -176,9 +189,7 @@ class Paragraph:
         metadata=spec("HTML id, derived from the content, stable when other paragraphs change.", index="stored")
     )
     page: int | None = field(metadata=spec("The PDF page the paragraph starts on.", index="stored", csv=14))
-    doc_type: str = field(
-        metadata=spec("The kind of document.", index="id", enum=DOC_TYPES, facet=6, csv=4)
-    )
+    doc_type: str = field(metadata=spec("The kind of document.", index="id", enum=DOC_TYPES, facet=6, csv=4))
     published: str | None = field(
         metadata=spec(
             "ISO date: `YYYY-MM-DD`, or `YYYY-MM` when the document gives only a month.",
@@ -325,9 +336,7 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]] = field(metadata=spec("Facet counts, by index field."))
     results: tuple[SearchHit, ...] = field(metadata=spec("This page's matches, best first (or by date)."))
     suggestion: str | None = field(metadata=spec("A corrected spelling of the query, if one looks likely."))
-    corrected: bool = field(
-        metadata=spec("True when nothing matched the query and the results are the suggestion's.")
-    )
+    corrected: bool = field(metadata=spec("True when nothing matched the query and the results are the suggestion's."))
     glossary: tuple[GlossaryEntry, ...] = field(metadata=spec("The acronyms the query uses."))
     notes: tuple[str, ...] = field(metadata=spec("What was done to the query, in words."))
 
@@ -411,9 +420,7 @@ class ReportEntry:
     )
     author: str = field(metadata=spec("Who speaks in the document: the inspectorates, or the responding office."))
     programme: tuple[str, ...] = field(metadata=spec("The inspection programme (PEEL, JTAI, custody...)."))
-    responds_to_override: str | None = field(
-        metadata=spec("The report a sidecar says this one answers.", served=False)
-    )
+    responds_to_override: str | None = field(metadata=spec("The report a sidecar says this one answers.", served=False))
     responds_to: str | None = field(metadata=spec("The id of the indexed report this one answers."))
     paragraph_count: int = field(metadata=spec("Paragraphs indexed."))
     defined_acronyms: tuple[tuple[str, str], ...] = field(
@@ -451,3 +458,76 @@ class ReportDetail(ReportEntry):
     paragraphs: tuple[Paragraph, ...] = field(metadata=spec("Every paragraph, in reading order."))
     responses: tuple[ReportResponse, ...] = field(metadata=spec("The PCC responses to this report."))
     responds_to_report: LinkedReport | None = field(metadata=spec("The report this one answers, if indexed."))
+
+
+# -- the accountability chain ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """A link between a response paragraph and a finding it answers, seen from one end."""
+
+    paragraph_id: str = field(metadata=spec("The paragraph at the other end."))
+    report_id: str = field(metadata=spec("Its report."))
+    status: str = field(metadata=spec("The status the response paragraph states.", enum=FINDING_STATUSES))
+    evidence: str = field(metadata=spec("What made the link: the reference, the heading, or the shared words."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkedParagraph(Paragraph):
+    """A paragraph record with the accountability chain through it."""
+
+    answers: tuple[ChainLink, ...] = field(
+        metadata=spec("For a response paragraph, the findings (recommendations, areas for improvement, causes of "
+                      "concern) it answers.")
+    )  # fmt: skip
+    answered_by: tuple[ChainLink, ...] = field(metadata=spec("For a finding, the response paragraphs that answer it."))
+
+
+@dataclass(frozen=True)
+class FindingResponse:
+    """A response paragraph that answers a finding, with its office and date."""
+
+    paragraph_id: str = field(metadata=spec("The answering paragraph."))
+    report_id: str = field(metadata=spec("The response it is in."))
+    status: str = field(metadata=spec("The status it states.", enum=FINDING_STATUSES))
+    evidence: str = field(metadata=spec("What made the link."))
+    phrase: str = field(metadata=spec("The words the status is read from (empty when none)."))
+    title: str | None = field(metadata=spec("The response's title."))
+    author: str = field(metadata=spec("The responding office."))
+    published: str | None = field(metadata=spec("The response's date."))
+
+
+@dataclass(frozen=True)
+class TrackedFinding:
+    """A recommendation, area for improvement or cause of concern, and what was said about it."""
+
+    id: str = field(metadata=spec("The finding's paragraph id."))
+    report_id: str = field(metadata=spec("Its report."))
+    finding_type: str = field(metadata=spec("`recommendation`, `area_for_improvement` or `cause_of_concern`."))
+    finding_label: str | None = field(metadata=spec("Its number as printed."))
+    text: str = field(metadata=spec("Its text (cut at 600 characters)."))
+    addressees: tuple[str, ...] = field(metadata=spec("Who must act, or the agencies it is about."))
+    deadline: str | None = field(metadata=spec("Its deadline as printed."))
+    parent_finding: str | None = field(metadata=spec("For a recommendation, its cause of concern."))
+    paragraph_number: int = field(metadata=spec("Its place in its report."))
+    anchor: str = field(metadata=spec("Its anchor in the report page."))
+    report_title: str = field(metadata=spec("Its report's title."))
+    published: str | None = field(metadata=spec("Its report's date."))
+    year: int | None = field(metadata=spec("Its report's year."))
+    forces: tuple[str, ...] = field(metadata=spec("Its report's forces."))
+    inspectorates: tuple[str, ...] = field(metadata=spec("Its report's inspectorates."))
+    status: str = field(metadata=spec("The most advanced status any response gives it.", enum=FINDING_STATUSES))
+    responses: tuple[FindingResponse, ...] = field(metadata=spec("The response paragraphs that answer it."))
+
+
+@dataclass(frozen=True)
+class FindingList:
+    """A page of the corpus-wide list of findings, with counts by status."""
+
+    total: int = field(metadata=spec("Findings that pass the filters."))
+    page: int = field(metadata=spec("This page's number, from 1."))
+    per_page: int = field(metadata=spec("Findings per page."))
+    filters: dict[str, tuple[str, ...]] = field(metadata=spec("The filters applied."))
+    statuses: dict[str, int] = field(metadata=spec("Findings by status, over all that pass the filters."))
+    findings: tuple[TrackedFinding, ...] = field(metadata=spec("This page's findings, newest report first."))

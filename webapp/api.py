@@ -45,13 +45,14 @@ def report(report_id: str):
 
 @bp.get("/paragraphs/<paragraph_id>")
 def paragraph(paragraph_id: str):
-    """One paragraph record with its permalink and citation."""
+    """One paragraph record with its permalink and citation, then the findings it answers or is answered by."""
     if not ID_RE.fullmatch(paragraph_id):
         abort(404)
     record = get_service().paragraph(paragraph_id)
     if record is None:
         abort(404)
-    return jsonify(with_links(record))
+    chain = {name: record.pop(name) for name in ("answers", "answered_by")}
+    return jsonify(dict(with_links(record), **chain))
 
 
 @bp.get("/openapi.json")

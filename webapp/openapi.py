@@ -11,10 +11,14 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from indexer.model import (
+    ChainLink,
     FacetValue,
     FieldSpec,
+    FindingList,
+    FindingResponse,
     Footnote,
     GlossaryEntry,
+    LinkedParagraph,
     LinkedReport,
     Paragraph,
     RankedParagraph,
@@ -22,6 +26,7 @@ from indexer.model import (
     ReportResponse,
     SearchHit,
     SearchResult,
+    TrackedFinding,
     own_fields,
     record_fields,
 )
@@ -45,6 +50,10 @@ FILTER_DESCRIPTIONS = {
     "year": "Only documents published in this year, e.g. `2020`.",
     "area": "Only paragraphs about this local authority area, e.g. `Plymouth`.",
     "grade": "Only paragraphs under this graded judgement, e.g. `inadequate` or `requires improvement`.",
+    "status": "Only findings whose response status is this: `accepted`, `agreed`, `partially accepted`, "
+    "`not accepted`, `completed`, `in progress`, `awaiting review`, `superseded`, `acknowledged` or "
+    "`no response found`.",
+    "answered": "`answered` for findings some response in the collection answers, `not answered` for the others.",
     "programme": "Only documents of this inspection programme: `PEEL`, `JTAI`, `custody`, `crime data integrity`, "
     "`child protection` or `thematic`.",
 }
@@ -93,6 +102,46 @@ def _query_parameters(*, paging: bool) -> list[dict]:
     return parameters
 
 
+CHAIN_DESCRIPTIONS = {
+    "force": "Only findings of reports about this force.",
+    "inspectorate": "Only findings of reports by this inspectorate.",
+    "report": "Only findings of this report (its id).",
+    "year": "Only findings of reports published in this year (or a range, `2019..2021`).",
+    "addressee": "Only findings for this addressee or agency, e.g. `police` or `chief constables`.",
+    "status": "Only findings with this status, e.g. `in progress` or `no response found`.",
+    "finding": "Only this kind of finding: `recommendation`, `area_for_improvement` or `cause_of_concern`.",
+    "answered": "`answered` or `not answered`: findings with or without a response in the collection.",
+}
+
+
+def _chain_parameters(*, paging: bool) -> list[dict]:
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": param,
+            "in": "query",
+            "description": description + f" Repeat for several values. At most {MAX_FILTER_VALUES} values in all.",
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_FILTER_VALUES,
+                "items": {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT_PATTERN},
+            },
+            "style": "form",
+            "explode": True,
+        }
+        for param, description in CHAIN_DESCRIPTIONS.items()
+    ]
+    if paging:
+        parameters += [
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+            {
+                "name": "per_page",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50},
+            },
+        ]
+    return parameters
+
+
 def _id_parameter(name: str) -> dict:
     return {
         "name": name,
@@ -137,6 +186,11 @@ COMPONENTS: tuple[tuple[str, type, type | None, tuple[type, ...]], ...] = (
     ("Report", ReportDetail, None, (ReportLinks,)),
     ("ExportedParagraph", RankedParagraph, Paragraph, (ExportLinks,)),
     ("Export", Export, None, ()),
+    ("ChainLink", ChainLink, None, ()),
+    ("LinkedParagraph", LinkedParagraph, Paragraph, ()),
+    ("FindingResponse", FindingResponse, None, ()),
+    ("TrackedFinding", TrackedFinding, None, ()),
+    ("FindingList", FindingList, None, ()),
 )
 """(component name, record, the record it extends, what the web app adds to it): each component schema is
 derived from its record's fields. A record that extends another is that one's component and its own fields;
@@ -255,9 +309,10 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
             "/api/paragraphs/{paragraph_id}": {
                 "get": {
                     "operationId": "getParagraph",
-                    "summary": "One paragraph with its permalink and citation",
+                    "summary": "One paragraph with its permalink, citation, and the findings it answers or is "
+                    "answered by",
                     "parameters": [_id_parameter("paragraph_id")],
-                    "responses": {"200": _json("Paragraph", "The paragraph."), "404": ERROR_404},
+                    "responses": {"200": _json("LinkedParagraph", "The paragraph."), "404": ERROR_404},
                 }
             },
             "/search.json": {
@@ -268,6 +323,51 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "responses": {
                         "200": _json("Export", "The matches, best first (or by date when sorted)."),
                         "400": ERROR_400,
+                    },
+                }
+            },
+            "/api/reports/{report_id}/findings": {
+                "get": {
+                    "operationId": "getReportFindings",
+                    "summary": "A report's recommendations, areas for improvement and causes of concern, each with "
+                    "the response paragraphs that answer it and its status",
+                    "parameters": [_id_parameter("report_id")],
+                    "responses": {
+                        "200": {
+                            "description": "The findings, in reading order.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "items": {"$ref": f"{COMPONENT_PATH}TrackedFinding"}}
+                                }
+                            },
+                        },
+                        "404": ERROR_404,
+                    },
+                }
+            },
+            "/api/recommendations": {
+                "get": {
+                    "operationId": "listRecommendations",
+                    "summary": "Every tracked finding in the collection, filtered, with its responses and status",
+                    "parameters": _chain_parameters(paging=True),
+                    "responses": {"200": _json("FindingList", "A page of findings."), "400": ERROR_400},
+                }
+            },
+            "/recommendations.csv": {
+                "get": {
+                    "operationId": "exportRecommendationsCsv",
+                    "summary": "Every tracked finding that passes the filters, as a CSV download",
+                    "description": "UTF-8 with a byte order mark; formula-like cells are prefixed with an apostrophe.",
+                    "parameters": _chain_parameters(paging=False),
+                    "responses": {
+                        "200": {
+                            "description": "The findings.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": {
+                            "description": "A parameter was refused.",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        },
                     },
                 }
             },

@@ -28,6 +28,8 @@ URL_FILTERS = (
     ("area", "areas"),
     ("grade", "grade"),
     ("programme", "programme"),
+    ("status", "status"),
+    ("answered", "answered"),
 )
 """URL parameter -> search filter field; each parameter may repeat (values combine with OR)."""
 DEFAULT_SORT = "relevance"

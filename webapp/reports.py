@@ -56,6 +56,8 @@ def report(report_id: str):
         reading=service.reading(report_id),
         grades=_grades(report["paragraphs"]),
         findings=[record for record in report["paragraphs"] if record["finding_type"]],
+        chain=service.report_findings(report_id) or [],
+        answers=service.answers_in(report_id),
     )
 
 

@@ -16,6 +16,8 @@ FACET_TITLES = {
     "areas": "Area",
     "grade": "Grade",
     "programme": "Programme",
+    "status": "Response status",
+    "answered": "Response",
 }
 """Sidebar order and headings; areas are a filter (from the URL or query) without a sidebar list."""
 SIDEBAR_FACETS = (
@@ -24,6 +26,8 @@ SIDEBAR_FACETS = (
     "programme",
     "finding_type",
     "grade",
+    "status",
+    "answered",
     "section_type",
     "themes",
     "doc_type",

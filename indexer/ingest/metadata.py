@@ -88,6 +88,7 @@ PCC_RESPONSE_RES = tuple(
         r"\bsection 55\b",
         r"\b(pcc|commissioner|opcc)'?s? (formal |official )?(response|comments|statement)\b",
         r"^\s*commissioner (comments|responds|response|statement)\b",
+        r"^\s*response of the (police,? (fire )?and crime commissioner|pcc|opcc|commissioner|mayor)\b",
     )
 )
 PCC_TITLE_RE = re.compile(r"\b(commissioner|pcc|opcc)\b.{0,40}\b(comments?|responds?|response|statement)\b", re.I)
@@ -344,8 +345,9 @@ RESPONSE_TO_RE = re.compile(
 )
 """The report a response's title names: "Force response to ...", "Commissioner comments on ..."."""
 RESPONSE_TITLE_RE = re.compile(
-    r"\b(?:commissioner|pcc|opcc|pfcc|mayor|chief constable|force|constabulary|police)['’]?s?\b.{0,60}?"
-    r"\b(?:responses?|responds?|comments?|statement|reply)\b|^(?:responses?|reply|statement|comments?)\b|\bminutes?\b",
+    r"\b(?:commissioner|pcc|opcc|pfcc|mayor|chief constable)['’]?s?\b.{0,60}?"
+    r"\b(?:responses?|responds?|comments?|statement|reply)\b|\b(?:force|constabulary|police)['’]?s?\s+"
+    r"(?:responses?|statement|reply)\b|^(?:responses?|reply|statement|comments?)\b|\bminutes?\b",
     re.I,
 )
 """A title that names its document as a response, rather than repeating the report's title."""

@@ -10,7 +10,8 @@ from indexer.search.facets import FacetTable
 from indexer.search.query import QueryError, year_range
 from indexer.store.schema import FACET_FIELDS
 
-FILTER_FIELDS = (*FACET_FIELDS, "areas", "report_id")
+FILTER_FIELDS = (*FACET_FIELDS, "status", "answered", "addressees", "areas", "report_id")
+"""Fields a search can be filtered by: the facets, the chain's status and answered, areas and reports."""
 FILTER_NOUNS = {
     "forces": "force",
     "inspectorates": "inspectorate",
@@ -21,6 +22,9 @@ FILTER_NOUNS = {
     "year": "year",
     "areas": "area",
     "report_id": "report",
+    "status": "status",
+    "answered": "answered value",
+    "addressees": "addressee",
     "grade": "grade",
     "programme": "programme",
 }

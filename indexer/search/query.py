@@ -42,6 +42,8 @@ FIELD_ALIASES = {
     "area": "areas",
     "report": "report_id",
     "grade": "grade",
+    "status": "status",
+    "answered": "answered",
     "programme": "programme",
     "program": "programme",
 }

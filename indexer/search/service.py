@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.model import ReportEntry, record_fields
+from indexer.search.chain import CHAIN_FILTERS
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
 from indexer.search.state import FILTER_FIELDS, PARALLEL_SEARCHES
@@ -216,9 +217,65 @@ class SearchService:
         )
 
     def paragraph(self, paragraph_id: str) -> dict | None:
-        """One paragraph record (ids, no links: callers add permalinks and citations)."""
+        """One paragraph record with the chain through it (ids, no links: callers add permalinks and citations)."""
         with self._using() as state:
-            return state.paragraph_record(paragraph_id)
+            record = state.paragraph_record(paragraph_id)
+            return None if record is None else state.chain.links_of(record)
+
+    # -- the accountability chain ----------------------------------------------------------
+
+    def report_findings(self, report_id: str) -> list[dict] | None:
+        """A report's recommendations, areas for improvement and causes of concern, each with its responses."""
+        with self._using() as state:
+            if report_id not in state.manifest["reports"]:
+                return None
+            return state.chain.of_report(report_id)
+
+    def answers_in(self, report_id: str) -> dict[str, list[dict]]:
+        """For a response: paragraph id -> the findings that paragraph answers, with their reports' titles."""
+        with self._using() as state:
+            chain = state.chain
+            answered: dict[str, list[dict]] = {}
+            for record_id, links in chain.answers.items():
+                if not record_id.startswith(f"{report_id}--"):
+                    continue
+                answered[record_id] = [
+                    dict(link, finding=chain.finding(link["paragraph_id"]))
+                    for link in links
+                    if link["paragraph_id"] in chain.findings
+                ]
+            return answered
+
+    def recommendations(self, filters: dict | None = None, *, page: int = 1, per_page: int = 50) -> dict:
+        """The corpus's tracked findings that pass ``filters``, a page of them, with counts by status."""
+        filters = _checked_filters(filters or {})
+        unknown = set(filters) - set(CHAIN_FILTERS)
+        if unknown:
+            raise QueryError(
+                f"Unknown filter '{sorted(unknown)[0]}' for findings. Filters: {', '.join(CHAIN_FILTERS)}."
+            )
+        check_paging(page, per_page)
+        with self._using() as state:
+            resolved = state.resolve_filters(filters)
+            chosen = state.chain.select(resolved)
+        statuses: dict[str, int] = {}
+        for finding in chosen:
+            statuses[finding["status"]] = statuses.get(finding["status"], 0) + 1
+        start = (page - 1) * per_page
+        return {
+            "total": len(chosen),
+            "page": page,
+            "per_page": per_page,
+            "filters": resolved,
+            "statuses": dict(sorted(statuses.items(), key=lambda item: (-item[1], item[0]))),
+            "findings": chosen[start : start + per_page],
+        }
+
+    def all_recommendations(self, filters: dict | None = None) -> list[dict]:
+        """Every tracked finding that passes ``filters`` (for exports: bounded by the corpus)."""
+        filters = _checked_filters(filters or {})
+        with self._using() as state:
+            return state.chain.select(state.resolve_filters(filters))
 
     def reading(self, report_id: str) -> dict | None:
         """How a report was read: its words read and indexed, and the text dropped with each reason."""
@@ -247,7 +304,9 @@ class SearchService:
         for report_id in report_ids:
             report = self.report(report_id)
             if report is not None:
-                yield from report["paragraphs"]
+                with self._using() as state:
+                    chain = state.chain
+                yield from (chain.links_of(record) for record in report["paragraphs"])
 
     def glossary(self) -> dict[str, dict]:
         """Acronym -> {expansion, source}: the glossary file, then definitions in the corpus."""

@@ -26,6 +26,7 @@ import numpy as np
 from indexer.ingest.glossary import acronym_key, load_glossary
 from indexer.ingest.metadata import load_gazetteer
 from indexer.search.cache import ResultCache
+from indexer.search.chain import VIRTUAL_FACETS, Chain
 from indexer.search.compile import Compiler
 from indexer.search.engine import Masks, Readers
 from indexer.search.facets import FacetTable
@@ -73,6 +74,8 @@ class SearchState:
         searcher = self.index.searcher()
         try:
             self.facets = FacetTable(searcher.reader(), FILTER_FIELDS)
+            self.chain = Chain.from_manifest(self.manifest)
+            self.facets.fields.update(self.chain.facet_values(searcher, self.facets.size))
             self.date_rank = date_ranks(searcher.reader(), self.facets.size)
             gazetteer = load_gazetteer()
             aliases = dict(gazetteer.force_names)
@@ -207,7 +210,7 @@ class SearchState:
             stored = [readers.searcher.stored_fields(docnum) for docnum, _ in hits]
         # Counting and snippets need no reader: the bundle is back in the pool for the next search.
         facets = {}
-        for name in FACET_FIELDS:
+        for name in (*FACET_FIELDS, *VIRTUAL_FACETS):
             others = [mask for other, mask in filter_masks.items() if other != name]
             mask = base_mask & _all(others, size) if others else base_mask
             selected = filters.get(name, [])

@@ -62,8 +62,8 @@ def link_responses(reports: dict[str, dict]) -> None:
         entry["responds_to"] = target if target != report_id else None
 
 
-def build_manifest(reports: dict[str, dict], number: int) -> dict:
-    """The manifest of a generation: its reports and the glossary they define."""
+def build_manifest(reports: dict[str, dict], number: int, chain: dict | None = None) -> dict:
+    """The manifest of a generation: its reports, the glossary they define, and the accountability chain."""
     glossary: dict[str, str] = {}
     for report_id in sorted(reports):
         for acronym, expansion in reports[report_id]["defined_acronyms"]:
@@ -74,4 +74,6 @@ def build_manifest(reports: dict[str, dict], number: int) -> dict:
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "reports": reports,
         "glossary": glossary,
+        "links": (chain or {}).get("links", []),
+        "findings": (chain or {}).get("findings", {}),
     }

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Protocol
 
 from indexer.model import Report
+from indexer.store.accountability import link_corpus
 from indexer.store.bulkwrite import ReportRouter
-from indexer.store.generations import prune_generations, start_generation
+from indexer.store.generations import open_generation, prune_generations, start_generation
 from indexer.store.manifest import build_manifest, link_responses
-from indexer.store.schema import add_reports
+from indexer.store.schema import add_reports, from_document
 
 
 class WriteStrategy(Protocol):
@@ -72,7 +73,8 @@ class FullBuild:
     def publish(self, reports: dict[str, dict], *, replaced: set[str], removed: list[str]) -> str:
         self.build.commit()
         link_responses(reports)
-        return self.generation.publish(build_manifest(reports, self.generation.number)).name
+        chain = answered_findings(self.generation.path, reports)
+        return self.generation.publish(build_manifest(reports, self.generation.number, chain)).name
 
 
 class IncrementalUpdate:
@@ -110,7 +112,23 @@ class IncrementalUpdate:
             writer.cancel()
             raise
         link_responses(reports)
-        return generation.publish(build_manifest(reports, generation.number)).name
+        chain = answered_findings(generation.path, reports)
+        return generation.publish(build_manifest(reports, generation.number, chain)).name
+
+
+def answered_findings(generation: Path, reports: dict[str, dict]) -> dict:
+    """The accountability chain of a written generation, read back from its index."""
+    index = open_generation(generation)
+    try:
+        with index.searcher() as searcher:
+
+            def read(report_id: str) -> list[dict]:
+                stored = sorted(searcher.documents(report_id=report_id), key=lambda d: d["paragraph_number"])
+                return [from_document(document) for document in stored]
+
+            return link_corpus(reports, read)
+    finally:
+        index.close()
 
 
 def _size(path: Path) -> int:

@@ -198,6 +198,8 @@ EVERY_COUNT = {
     "year": [("2020", 108)],
     "grade": [],
     "programme": [("JTAI", 82), ("child protection", 26), ("thematic", 26)],
+    "status": [("no response found", 14), ("in progress", 3)],
+    "answered": [("not answered", 14), ("answered", 3)],
 }  # fmt: skip
 
 

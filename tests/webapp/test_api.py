@@ -74,7 +74,19 @@ def test_api_paragraph_is_the_record_with_citation(client, service):
         url=f"/p/{VIST_PARAGRAPH}",
         citation={"text": VIST_CITATION, "markdown": VIST_MARKDOWN},
     )
-    assert list(body)[-2:] == ["url", "citation"]
+    assert list(body)[-4:] == ["url", "citation", "answers", "answered_by"]
+    # The front door area for improvement, answered by the commissioner's paragraph that names it.
+    assert (body["answers"], body["answered_by"]) == (
+        [],
+        [
+            {
+                "paragraph_id": "plymouth-jtai-2020-pcc-response--p-bf0f73e2",
+                "report_id": "plymouth-jtai-2020-pcc-response",
+                "status": "in progress",
+                "evidence": "shares the words “front door referral pathways”",
+            }
+        ],
+    )
 
 
 @pytest.mark.parametrize("url", ["/api/reports/nope", "/api/paragraphs/nope", "/api/nothing-here", "/api/reports/A.B"])
@@ -110,7 +122,8 @@ def test_openapi_document_describes_every_endpoint(client, app):
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) == {
         "/api/search", "/api/reports/{report_id}", "/api/paragraphs/{paragraph_id}", "/api/openapi.json",
-        "/search.csv", "/search.json", "/search.atom",
+        "/search.csv", "/search.json", "/search.atom", "/api/reports/{report_id}/findings", "/api/recommendations",
+        "/recommendations.csv",
     }  # fmt: skip
     for ref in _refs(document):
         assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in document["components"]["schemas"]
@@ -123,7 +136,7 @@ def test_openapi_document_describes_every_endpoint(client, app):
                 assert "{" + parameter["name"] + "}" in path and parameter["required"] is True
     parameters = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert parameters == {"q", "force", "inspectorate", "theme", "section", "finding", "type", "year", "area",
-                          "grade", "programme", "sort", "page", "per_page"}  # fmt: skip
+                          "grade", "programme", "status", "answered", "sort", "page", "per_page"}  # fmt: skip
     assert str(app.config["EXPORT_CAP"]) in document["paths"]["/search.csv"]["get"]["summary"]
 
 

@@ -100,7 +100,7 @@ def test_answers_have_exactly_the_derived_fields(client):
     assert set(report) == set(_properties(schemas, "Report")) and list(report)[-4:] == [*REPORT_KEYS[-3:], "url"]
     assert list(report["paragraphs"][0]) == _properties(schemas, "Paragraph")
     assert list(report["responses"][0]) == _properties(schemas, "ReportResponse")
-    assert list(client.get(f"/api/paragraphs/{VIST_PARAGRAPH}").get_json()) == _properties(schemas, "Paragraph")
+    assert list(client.get(f"/api/paragraphs/{VIST_PARAGRAPH}").get_json()) == _properties(schemas, "LinkedParagraph")
     export = client.get("/search.json?q=VIST").get_json()
     assert list(export) == _properties(schemas, "Export")
     assert list(export["results"][0]) == [*PARAGRAPH_KEYS, "score", "url", "citation", "permalink"]

@@ -37,7 +37,9 @@ def test_report_sections_are_headed_and_listed_in_contents(page):
     headings = [text_of(h) for h in soup.select(".report-section__title")]
     assert headings[:4] == ["Summary", "Key Strengths", "Case study: effective practice", "Areas for improvement"]
     contents = [(text_of(a), a["href"]) for a in soup.select("nav.contents a")]
-    assert [name for name, _ in contents] == [*headings, "Footnotes", "How this report was read"]
+    assert [name for name, _ in contents] == [
+        *headings, "Recommendations and responses", "Footnotes", "How this report was read"
+    ]  # fmt: skip
     for _, href in contents:
         assert soup.find(id=href.lstrip("#")) is not None
 
