@@ -106,8 +106,9 @@ STOP_WORDS = """
 STOP = frozenset(STOP_WORDS.split())
 """Words that say nothing about which finding is meant (the words that name findings among them)."""
 CLAUSE_RE = re.compile(r"[.;:!?]\s+|,\s+|\s+and\s+|\s+as well as\s+|[‘’“”'\"()]")
+PHRASE_RE = re.compile(r"[.;:!?]\s+|,\s+|[‘’“”'\"()]")
 WORD_RE = re.compile(r"[a-z][a-z-]{2,}")
-MIN_SCORE = 4.0
+MIN_SCORE = 3.0
 """Weighted shared evidence (rare words, and word pairs counted again) a clause about the findings needs."""
 MIN_SCORE_RESTATED = 14.0
 """The same, for a clause anywhere else: it must restate a finding closely."""
@@ -259,7 +260,9 @@ def _paraphrased(
     scored = []
     for sentence in SENTENCE_RE.split(text):
         cued = bool(CUE_RE.search(sentence))
-        for clause in CLAUSE_RE.split(sentence):
+        # A sentence naming the findings lists them ("... refer to A, B and C"): each clause may name one.
+        # Elsewhere "and" joins the words of one thing ("stop and search"): split at punctuation only.
+        for clause in (CLAUSE_RE if cued else PHRASE_RE).split(sentence):
             if len(_stems(clause)) < MIN_SHARED:
                 continue
             terms = set(_Weights.terms(clause))

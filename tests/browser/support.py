@@ -16,6 +16,9 @@ PAGE_TYPES = {
     "report": "/reports/{report_id}",
     "cited-paragraph": "/p/{paragraph_id}?q=custody",
     "help": "/help",
+    "recommendations": "/recommendations?force=Devon+and+Cornwall+Police",
+    "report-with-findings": "/reports/plymouth-jtai-2020-letter",
+    "response-with-answers": "/reports/plymouth-jtai-2020-pcc-response",
 }
 """{report_id} and {paragraph_id} are filled in from a search for custody (see the page_type fixture)."""
 PAGE_STATUS = {"bad-query": 400, "not-found": 404}

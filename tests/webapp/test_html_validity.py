@@ -32,6 +32,9 @@ def page_urls(client) -> dict[str, tuple[str, int]]:
         "report": (report, 200),
         "cited-paragraph": (f"{report}?q=custody&p={hit['anchor']}", 200),
         "help": ("/help", 200),
+        "recommendations": ("/recommendations?force=Devon+and+Cornwall+Police", 200),
+        "report-with-findings": ("/reports/plymouth-jtai-2020-letter", 200),
+        "response-with-answers": ("/reports/plymouth-jtai-2020-pcc-response", 200),
     }
 
 
