@@ -144,3 +144,27 @@ def test_no_link_is_better_than_a_wrong_one():
         "The areas for improvement include access to a health professional within an hour for detainees.",
     ]
     assert _pair(findings, response) == [(3, 1, "acknowledged")]
+
+
+def test_the_chain_follows_incremental_runs(make_corpus, tmp_path):
+    """A response added later links to a report indexed earlier; removing it removes the links."""
+    report = (GENRE / "stalking-inspection-report.txt").read_text(encoding="utf-8")
+    response = (GENRE / "stalking-pcc-response.txt").read_text(encoding="utf-8")
+    corpus = make_corpus({"report.txt": report})
+    index_dir = tmp_path / "index"
+    index_corpus(corpus, index_dir, workers=0)
+
+    def statuses() -> list[str]:
+        with SearchService(index_dir) as service:
+            return [finding["status"] for finding in service.report_findings("report")]
+
+    assert statuses() == ["no response found"] * 8
+    (corpus / "response.txt").write_text(response, encoding="utf-8")
+    index_corpus(corpus, index_dir, workers=0)
+    assert statuses() == [
+        "no response found", "completed", "in progress", "partially accepted", "in progress", "no response found",
+        "in progress", "in progress",
+    ]  # fmt: skip
+    (corpus / "response.txt").unlink()
+    index_corpus(corpus, index_dir, workers=0)
+    assert statuses() == ["no response found"] * 8
