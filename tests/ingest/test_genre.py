@@ -99,6 +99,17 @@ FRONT_MATTER = {
         "responds_to_title": None,
         "responds_to_published": None,
     },
+    "peel-graded-page.html": {
+        "title": "PEEL 2021/22: An inspection of Norfolk Constabulary",
+        "doc_type": "inspection_report",
+        "published": "2022-07-12",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Norfolk Constabulary",),
+        "author": "HMICFRS",
+        "programme": ("PEEL",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
     "hmic-letter-to-chief-constable.txt": {
         "title": "Crime data integrity: revisit",
         "doc_type": "inspection_letter",
@@ -313,3 +324,10 @@ def test_grades_stay_with_their_question():
         (question, "requires improvement")
     }
     assert [p.grade for p in _report("thematic-report.txt").paragraphs if p.grade] == []
+    # The same in a web page, where the questions are <h2> headings.
+    assert [(p.section, p.grade) for p in _report("peel-graded-page.html").paragraphs if p.grade] == [
+        ("How good is the force at responding to the public?", "requires improvement"),
+        ("How good is the force at responding to the public?", "requires improvement"),
+        ("How good is the force at protecting vulnerable people?", "good"),
+        ("How good is the force at protecting vulnerable people?", "good"),
+    ]

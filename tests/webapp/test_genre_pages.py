@@ -42,13 +42,13 @@ def test_grade_filter_and_facet(genre_client):
     ]
     assert body["total"] == 3
     by_url = genre_client.get("/api/search?grade=requires+improvement").get_json()
-    assert (by_url["total"], by_url["filters"]) == (5, {"grade": ["requires improvement"]})
+    assert (by_url["total"], by_url["filters"]) == (7, {"grade": ["requires improvement"]})
     facets = {f["value"]: f["count"] for f in genre_client.get("/api/search").get_json()["facets"]["grade"]}
-    assert facets == {"adequate": 4, "inadequate": 3, "requires improvement": 5}
+    assert facets == {"adequate": 4, "inadequate": 3, "requires improvement": 7, "good": 2}
     refused = genre_client.get("/api/search?grade=excellent")
     assert refused.status_code == 400
     assert refused.get_json()["error"] == (
-        "No grade matches 'excellent'. Known values: adequate, inadequate, requires improvement."
+        "No grade matches 'excellent'. Known values: adequate, good, inadequate, requires improvement."
     )
     soup = _soup(genre_client, "/search?q=force")
     titles = [text_of(node) for node in soup.select(".facet__title, .facet legend, .facet h3")]
