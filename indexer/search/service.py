@@ -322,6 +322,14 @@ class SearchService:
         with self._using() as state:
             return state.match_spec(tree)
 
+    def generation(self) -> str:
+        """The name of the live generation (reopening the index first if a new one went live)."""
+        self.refresh()
+        state = self._state
+        if state is None:
+            raise IndexMissingError(f"no index in {self.index_dir}")
+        return state.generation.name
+
     def stats(self) -> dict:
         """What is in the corpus, for the home page."""
         with self._using() as state:
