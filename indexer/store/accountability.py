@@ -295,12 +295,13 @@ def _paraphrased(
     return found
 
 
-def link_corpus(reports: dict[str, dict], read_paragraphs) -> dict:
+def link_corpus(reports: dict[str, dict], read_paragraphs, read_findings) -> dict:
     """The links of every response in the corpus to the findings of the report it answers.
 
-    ``read_paragraphs(report_id)`` gives a report's paragraph records in reading order. Returns
-    {"links": [...], "findings": {finding id: summary}}: every tracked finding of every report,
-    answered or not, summarised for the corpus-wide view.
+    ``read_paragraphs(report_id)`` gives a report's paragraph records in reading order, and
+    ``read_findings()`` every paragraph record whose finding type is tracked: only findings, and
+    reports that have a response, are read. Returns {"links": [...], "findings": {finding id:
+    summary}}: every tracked finding of every report, answered or not, for the corpus-wide view.
     """
     links: list[dict] = []
     tracked: dict[str, dict] = {}
@@ -311,12 +312,10 @@ def link_corpus(reports: dict[str, dict], read_paragraphs) -> dict:
             paragraphs_of[report_id] = list(read_paragraphs(report_id))
         return paragraphs_of[report_id]
 
-    for report_id, entry in sorted(reports.items()):
-        if entry["doc_type"] in RESPONSE_TYPES:
-            continue
-        for record in paragraphs(report_id):
-            if record["finding_type"] in TRACKED_TYPES:
-                tracked[record["id"]] = _summary(record)
+    for record in sorted(read_findings(), key=lambda r: (r["report_id"], r["paragraph_number"])):
+        entry = reports.get(record["report_id"])
+        if entry is not None and entry["doc_type"] not in RESPONSE_TYPES:
+            tracked[record["id"]] = _summary(record)
     for report_id, entry in sorted(reports.items()):
         target = entry.get("responds_to")
         if entry["doc_type"] not in RESPONSE_TYPES or not target or target not in reports:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from indexer.model import Report
-from indexer.store.accountability import link_corpus
+from indexer.store.accountability import TRACKED_TYPES, link_corpus
 from indexer.store.bulkwrite import ReportRouter
 from indexer.store.generations import open_generation, prune_generations, start_generation
 from indexer.store.manifest import build_manifest, link_responses
@@ -126,7 +126,14 @@ def answered_findings(generation: Path, reports: dict[str, dict]) -> dict:
                 stored = sorted(searcher.documents(report_id=report_id), key=lambda d: d["paragraph_number"])
                 return [from_document(document) for document in stored]
 
-            return link_corpus(reports, read)
+            def findings() -> list[dict]:
+                return [
+                    from_document(document)
+                    for finding_type in TRACKED_TYPES
+                    for document in searcher.documents(finding_type=finding_type)
+                ]
+
+            return link_corpus(reports, read, findings)
     finally:
         index.close()
 
