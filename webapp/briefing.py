@@ -171,6 +171,7 @@ def page():
         back=back,
         already=args.get("already") == "1",
         from_cookie="ids" not in args and bool(state.ids),
+        source="url" if "ids" in args else ("cookie" if state.ids else "none"),
         cap=PACK_CAP,
         note_max=NOTE_MAX_CHARS,
         title_max=TITLE_MAX_CHARS,
