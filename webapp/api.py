@@ -58,7 +58,8 @@ def paragraph(paragraph_id: str):
 @bp.get("/paragraphs/<paragraph_id>/similar")
 def similar(paragraph_id: str):
     """The paragraphs of other reports most like this one, with the words they share marked."""
-    if not ID_RE.fullmatch(paragraph_id):
+    # No such paragraph is a 404 whatever else the request says.
+    if not ID_RE.fullmatch(paragraph_id) or get_service().paragraph(paragraph_id) is None:
         abort(404)
     filters, limit = similar_args(request.args, default_limit=DEFAULT_LIMIT)
     found = linked_similar(paragraph_id, filters, limit)

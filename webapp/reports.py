@@ -93,7 +93,7 @@ def linked_similar(paragraph_id: str, filters: dict[str, list[str]], limit: int)
 @bp.get("/p/<paragraph_id>/similar")
 def similar(paragraph_id: str):
     """Paragraphs of other reports that say much the same; ``?partial=1`` gives the list alone, for findings.js."""
-    if not ID_RE.fullmatch(paragraph_id):
+    if not ID_RE.fullmatch(paragraph_id) or get_service().paragraph(paragraph_id) is None:
         abort(404)
     partial = request.args.get("partial") == "1"
     args = request.args.copy()

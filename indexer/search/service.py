@@ -198,6 +198,9 @@ class SearchService:
             raise QueryError(f"limit must be from 1 to {MAX_LIMIT}.")
         filters = _checked_filters(filters or {})
         with self._using() as state:
+            # No such paragraph is a "not found" whatever the filters say.
+            if state.paragraph_record(paragraph_id) is None:
+                return None
             return similar_records(state, paragraph_id, state.resolve_filters(filters), limit)
 
     def paragraphs(self, paragraph_ids: list[str]) -> dict[str, dict]:
