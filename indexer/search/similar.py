@@ -33,6 +33,13 @@ from indexer.store.schema import from_document
 FIELD = "text"
 MAX_KEY_TERMS = 16
 """How many of the paragraph's terms are looked up: enough for a paragraph's gist, and a bound on the work."""
+MAX_POSTINGS = 6000
+"""The most postings the key terms may have between them: the bound on a lookup's work at any corpus size.
+
+Key terms are taken heaviest first while their document frequencies fit; a term too common to fit (it would
+be among the lightest anyway) is left out. At about 1.5 µs a posting (whoosh unpickles each block's word
+positions with its ids), this keeps the reading under ~10 ms however large the index grows; on the shipped
+corpus it never binds."""
 RERANKED = 200
 """Candidates scored with their lengths (the rest cannot overtake them by much, and cost nothing)."""
 DEFAULT_LIMIT = 5
@@ -67,8 +74,9 @@ class KeyTerm:
     """``(1 + ln tf) * idf``: how much a paragraph sharing it gains."""
 
 
-def key_terms(reader, text: str, *, limit: int = MAX_KEY_TERMS) -> list[KeyTerm]:
-    """The heaviest terms of ``text`` by frequency in it and rarity in the index, heaviest first."""
+def key_terms(reader, text: str, *, limit: int = MAX_KEY_TERMS, max_postings: int = MAX_POSTINGS) -> list[KeyTerm]:
+    """The heaviest terms of ``text`` by frequency in it and rarity in the index, heaviest first, whose postings
+    add up to at most ``max_postings``."""
     tokens = analyze(text, chars=True)
     counts = Counter(term for term, *_ in tokens)
     first_form: dict[str, str] = {}
@@ -83,9 +91,18 @@ def key_terms(reader, text: str, *, limit: int = MAX_KEY_TERMS) -> list[KeyTerm]
         if df < 2:  # only this paragraph has it: no other paragraph can share it
             continue
         idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-        weighted.append(KeyTerm(term, first_form[term], round((1 + math.log(count)) * idf, 4)))
-    weighted.sort(key=lambda key: (-key.weight, key.term))
-    return weighted[:limit]
+        weighted.append((KeyTerm(term, first_form[term], round((1 + math.log(count)) * idf, 4)), df))
+    weighted.sort(key=lambda pair: (-pair[0].weight, pair[0].term))
+    chosen: list[KeyTerm] = []
+    postings = 0
+    for key, df in weighted:
+        if postings + df > max_postings:
+            continue
+        chosen.append(key)
+        postings += df
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
 def rank_similar(
