@@ -11,7 +11,6 @@ in the URL and redirects to the new URL (see :class:`indexer.briefing.PackState`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
@@ -126,10 +125,6 @@ def _remember(response: BaseResponse, state: PackState) -> None:
         response.delete_cookie(COOKIE, path="/", samesite="Lax", secure=request.is_secure)
 
 
-def _added(values: Iterable[str]) -> list[str]:
-    return parse_ids(values)
-
-
 @bp.get("/briefing")
 def page():
     """The pack the URL (or, without ids, the cookie) holds; a change to it redirects to the changed pack's URL."""
@@ -137,7 +132,7 @@ def page():
     try:
         back = _back(args)
         state = read_state(args, use_cookie=True)
-        added = _added(args.getlist("add"))
+        added = parse_ids(args.getlist("add"))
         operation = args.get("op", "")
         if added or "op" in args:
             before = state

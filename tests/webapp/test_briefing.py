@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.webapp.support import VIST_CITATION, VIST_PARAGRAPH, path_of, query_of, text_of
 
@@ -399,3 +401,31 @@ def test_every_search_result_and_report_paragraph_has_an_add_button(page, servic
         record["id"] for record in service.report("plymouth-jtai-2020-letter")["paragraphs"]
     ]
     assert text_of(report.select_one(".js-briefing-link")) == "Briefing 0 paragraphs collected"
+
+
+# -- fuzzed: never a 500 -------------------------------------------------------------------------------
+
+PARAMETERS = st.sampled_from(["ids", "add", "op", "title", "back", f"note.{CUSTODY}", "note.", "notes", "ids[]"])
+VALUES = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from([CUSTODY, f"{CUSTODY},{GONE}", f"up:{CUSTODY}", "remove:", "report-up:x", "save", "/search",
+                     "//evil", "a" * 201, ",,,", " ", "\x00", "\ud800", f"https://x/p/{CUSTODY}"]),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.lists(st.tuples(PARAMETERS, VALUES), max_size=5), path=st.sampled_from(
+    ["/briefing", "/briefing.docx", "/briefing.md", "/briefing.csv", "/briefing.txt"]))  # fmt: skip
+def test_any_briefing_request_is_answered_or_refused_never_a_500(client, params, path):
+    """Whatever the parameters, the pack routes answer (200, or 303 after a change) or refuse with a 400."""
+    response = client.get(path, query_string=params)
+    assert response.status_code in (200, 303, 400), (params, response.status_code)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.lists(st.tuples(st.sampled_from(["limit", "force", "finding", "year", "partial", "q"]),
+                                 st.text(max_size=40)), max_size=4))  # fmt: skip
+def test_any_similar_request_is_answered_or_refused_never_a_500(client, params):
+    for path in (f"/p/{CUSTODY}/similar", f"/api/paragraphs/{CUSTODY}/similar"):
+        response = client.get(path, query_string=params)
+        assert response.status_code in (200, 400), (path, params, response.status_code)
