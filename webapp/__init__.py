@@ -63,13 +63,26 @@ def create_app(test_config: dict[str, Any] | None = None, *, index_dir: str | Pa
     # Flask's default provider, which has sort_keys (the JSONProvider base class does not declare it).
     cast(DefaultJSONProvider, app.json).sort_keys = False
 
-    from webapp import api, errors, exports, feeds, pages, recommendations, reports, security, service, templating
+    from webapp import (
+        api,
+        briefing,
+        errors,
+        exports,
+        feeds,
+        pages,
+        recommendations,
+        reports,
+        security,
+        service,
+        templating,
+    )
 
     service.init_app(app)
+    briefing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    for module in (pages, reports, recommendations, api, exports, feeds):
+    for module in (pages, reports, recommendations, api, exports, feeds, briefing):
         app.register_blueprint(module.bp)
     return app
 
