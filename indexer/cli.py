@@ -253,15 +253,6 @@ def search(
         )
 
 
-CHAIN_OPTIONS = (
-    ("force", "forces"),
-    ("inspectorate", "inspectorates"),
-    ("report", "report_id"),
-    ("year", "year"),
-    ("addressee", "addressees"),
-    ("status", "status"),
-    ("finding_type", "finding_type"),
-    ("answered", "answered"),
 def _linked(record: dict, root: str) -> dict:
     url = PERMALINK_PATH.format(id=record["id"])
     from indexer.search.citation import citation
@@ -287,38 +278,6 @@ base_url_option = click.option(
 
 
 @main.command()
-@index_dir_option
-@click.option("--force", multiple=True, help="Only findings of reports about these forces.")
-@click.option("--inspectorate", multiple=True, help="Only findings of reports by these inspectorates.")
-@click.option("--report", multiple=True, help="Only findings of these reports (ids).")
-@click.option("--year", multiple=True, help="Only findings of reports from these years (or 2019..2021).")
-@click.option("--addressee", multiple=True, help="Only findings for this addressee or agency, e.g. police.")
-@click.option("--status", multiple=True, help='Only findings with this status, e.g. "no response found".')
-@click.option("--finding-type", multiple=True, help="recommendation, area_for_improvement or cause_of_concern.")
-@click.option("--answered", multiple=True, help='answered or "not answered".')
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def recommendations(index_dir: Path | None, as_json: bool, **options) -> None:
-    """List recommendations, areas for improvement and causes of concern, with their responses and status."""
-    from indexer.search.query import QueryError
-
-    filters = {field: list(options[option]) for option, field in CHAIN_OPTIONS if options.get(option)}
-    with _service(index_dir) as service:
-        try:
-            findings = service.all_recommendations(filters)
-        except QueryError as error:
-            raise click.ClickException(str(error)) from None
-    if as_json:
-        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
-        return
-    for finding in findings:
-        label = finding["finding_label"] or finding["finding_type"].replace("_", " ")
-        click.echo(f"{label} [{finding['status']}]: {_clip(finding['text'])}")
-        click.echo(f"  {finding['report_title']} ({finding['published'] or 'undated'}) {finding['id']}")
-        for response in finding["responses"]:
-            who = response["author"] or response["title"]
-            click.echo(f"  answered by {who} ({response['published'] or 'undated'}): {response['status']}"
-                       f" - {response['evidence']}  {response['paragraph_id']}")  # fmt: skip
-    click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
 @click.argument("paragraph_id")
 @index_dir_option
 @click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True, help="How many to show.")
@@ -422,6 +381,53 @@ def briefing(
     for paragraph_id in pack["missing"]:
         click.echo(f"warning: {paragraph_id} is no longer in the index; it is listed as missing", err=True)
     _relative_note(root)
+
+
+CHAIN_OPTIONS = (
+    ("force", "forces"),
+    ("inspectorate", "inspectorates"),
+    ("report", "report_id"),
+    ("year", "year"),
+    ("addressee", "addressees"),
+    ("status", "status"),
+    ("finding_type", "finding_type"),
+    ("answered", "answered"),
+)
+
+
+@main.command()
+@index_dir_option
+@click.option("--force", multiple=True, help="Only findings of reports about these forces.")
+@click.option("--inspectorate", multiple=True, help="Only findings of reports by these inspectorates.")
+@click.option("--report", multiple=True, help="Only findings of these reports (ids).")
+@click.option("--year", multiple=True, help="Only findings of reports from these years (or 2019..2021).")
+@click.option("--addressee", multiple=True, help="Only findings for this addressee or agency, e.g. police.")
+@click.option("--status", multiple=True, help='Only findings with this status, e.g. "no response found".')
+@click.option("--finding-type", multiple=True, help="recommendation, area_for_improvement or cause_of_concern.")
+@click.option("--answered", multiple=True, help='answered or "not answered".')
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def recommendations(index_dir: Path | None, as_json: bool, **options) -> None:
+    """List recommendations, areas for improvement and causes of concern, with their responses and status."""
+    from indexer.search.query import QueryError
+
+    filters = {field: list(options[option]) for option, field in CHAIN_OPTIONS if options.get(option)}
+    with _service(index_dir) as service:
+        try:
+            findings = service.all_recommendations(filters)
+        except QueryError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+        return
+    for finding in findings:
+        label = finding["finding_label"] or finding["finding_type"].replace("_", " ")
+        click.echo(f"{label} [{finding['status']}]: {_clip(finding['text'])}")
+        click.echo(f"  {finding['report_title']} ({finding['published'] or 'undated'}) {finding['id']}")
+        for response in finding["responses"]:
+            who = response["author"] or response["title"]
+            click.echo(f"  answered by {who} ({response['published'] or 'undated'}): {response['status']}"
+                       f" - {response['evidence']}  {response['paragraph_id']}")  # fmt: skip
+    click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
 
 
 def _checked_base_url(base_url: str | None) -> str:

@@ -124,7 +124,7 @@ def test_openapi_document_describes_every_endpoint(client, app):
         "/api/search", "/api/reports/{report_id}", "/api/paragraphs/{paragraph_id}", "/api/openapi.json",
         "/search.csv", "/search.json", "/search.atom", "/api/reports/{report_id}/findings", "/api/recommendations",
         "/recommendations.csv",
-        "/search.csv", "/search.json", "/search.atom", "/api/paragraphs/{paragraph_id}/similar",
+        "/api/paragraphs/{paragraph_id}/similar",
         "/briefing.docx", "/briefing.md", "/briefing.csv", "/briefing.txt",
     }  # fmt: skip
     for ref in _refs(document):
