@@ -129,8 +129,10 @@ def test_serve_is_added_by_the_web_apps_entry_point(corpus_index, monkeypatch):
 
 CUSTODY = "national-child-protection-inspections-2019-pcc-response--p-281fc040"
 CUSTODY_CITATION = (
-    'Police and crime commissioner (Devon and Cornwall Police), "National Child Protection Inspections 2019 '
-    'Thematic Report", 27 February 2020, Key findings › The detention of children in police custody, 11th '
+    'Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "National Child Protection '
+    'Inspections 2019 '
+    'Thematic Report (PCC response)", 27 February 2020, Key findings › The detention of children in police custody, '
+    '11th '
     "paragraph, https://findings.example.org/p/national-child-protection-inspections-2019-pcc-response--p-281fc040"
 )
 
@@ -146,14 +148,17 @@ def test_similar_prints_other_reports_paragraphs_with_shared_words(corpus_index)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "Similar to: National Child Protection Inspections 2019 Thematic Report, Key findings › The detention of "
+        "Similar to: National Child Protection Inspections 2019 Thematic Report (PCC response), Key findings › The "
+        "detention of "
         "children in police custody, para 11"
     )
     assert "Key words: increasingly, custody, vulnerability, recognise, Police, children" in lines
     assert "  Shared: police, recognise, children, vulnerability, custody" in lines
     assert lines[-1] == (
-        "  Police and crime commissioner (Devon and Cornwall Police), \"'Feeling heard': partner agencies working "
-        "together to make a difference for children with mental ill health\", 9 December 2020, Key findings, 6th "
+        "  Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, \"'Feeling heard': partner "
+        "agencies working "
+        "together to make a difference for children with mental ill health (PCC response)\", 9 December 2020, Key "
+        "findings, 6th "
         "paragraph, https://findings.example.org/p/feeling-heard-jtai-thematic-2020-pcc-response--p-e69e3c55"
     )
     assert result.stderr == ""
@@ -206,8 +211,8 @@ def test_briefing_writes_a_word_document_with_absolute_links(corpus_index, tmp_p
     shown = [(p.style.name, p.text) for p in document.paragraphs]
     assert shown[0] == ("Title", "For the board")
     assert shown[2:7] == [
-        ("Heading 1", "National Child Protection Inspections 2019 Thematic Report"),
-        ("Normal", "Police and crime commissioner (Devon and Cornwall Police), 27 February 2020"),
+        ("Heading 1", "National Child Protection Inspections 2019 Thematic Report (PCC response)"),
+        ("Normal", "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, 27 February 2020"),
         ("Quote", "Police increasingly recognise the vulnerability of children in custody but too many are still "
                   "detained unnecessarily"),
         ("Normal", "Note: Ask for the figures"),

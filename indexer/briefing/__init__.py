@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from indexer.search.citation import citation, human_date, join_names
+from indexer.search.citation import author_of, citation, human_date
 from indexer.search.query import QueryError
 
 PACK_CAP = 200
@@ -191,14 +191,6 @@ class Links:
     """Paragraph id -> its absolute permalink."""
     report: Callable[[str], str]
     """Report id -> the absolute address of its page."""
-
-
-def author_of(record: Mapping) -> str:
-    """Who a report or paragraph record is by, as its citation names it."""
-    author = join_names(list(record.get("inspectorates") or [])) or "Unknown author"
-    if record.get("doc_type") == "pcc_response" and record.get("forces"):
-        author = f"Police and crime commissioner ({join_names(list(record['forces']))})"
-    return author
 
 
 def build_pack(state: PackState, records: Mapping[str, dict], links: Links, *, today: date) -> dict:

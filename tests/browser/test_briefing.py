@@ -42,7 +42,8 @@ def collect(page) -> None:
     expect(count).to_have_text("2")
     assert page.url.endswith("/search?q=custody")  # nothing navigated
     expect(results.nth(0).locator(".js-briefing-add")).to_have_text(
-        "Remove from briefing: paragraph 11 of National Child Protection Inspections 2019 Thematic Report"
+        "Remove from briefing: paragraph 11 of National Child Protection Inspections 2019 Thematic Report (PCC "
+        "response)"
     )
     expect(page.locator("#live-status")).to_have_text("Added to your briefing pack, which now has 2 paragraphs.")
     page.goto("/reports/plymouth-jtai-2020-letter")
@@ -59,7 +60,7 @@ def test_add_reorder_note_remove_and_share(page, browser, live_server):
     page.wait_for_url("**/briefing?ids=*")
     assert shown_ids(page) == [CUSTODY, LIAISON, VIST]
     expect(page.locator(".pack-group__title")).to_have_text([
-        "National Child Protection Inspections 2019 Thematic Report",
+        "National Child Protection Inspections 2019 Thematic Report (PCC response)",
         "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth",
     ])  # fmt: skip
 
@@ -135,7 +136,7 @@ def test_download_the_word_document(page, tmp_path):
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings == [
         ("Title", "Custody briefing"),
-        ("Heading 1", "National Child Protection Inspections 2019 Thematic Report"),
+        ("Heading 1", "National Child Protection Inspections 2019 Thematic Report (PCC response)"),
         ("Heading 1", "Joint targeted area inspection of the multi-agency response to children's mental health in "
                       "Plymouth"),
         ("Heading 1", "Sources"),
@@ -179,8 +180,10 @@ def test_the_pack_works_without_javascript(browser, live_server):
         page.locator(f"[id='item-{LIAISON}']").get_by_role("button", name="Remove").click()
         assert shown_ids(page) == [CUSTODY]
         expect(page.locator("#citations-text")).to_have_value(
-            'Police and crime commissioner (Devon and Cornwall Police), "National Child Protection Inspections 2019 '
-            'Thematic Report", 27 February 2020, Key findings › The detention of children in police custody, 11th '
+            'Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "National Child Protection '
+            'Inspections 2019 '
+            'Thematic Report (PCC response)", 27 February 2020, Key findings › The detention of children in police '
+            'custody, 11th '
             f"paragraph, {live_server}/p/{CUSTODY}\n"
         )
     finally:

@@ -23,13 +23,17 @@ CUSTODY_TEXT = (
     "unnecessarily"
 )
 CUSTODY_CITATION = (
-    'Police and crime commissioner (Devon and Cornwall Police), "National Child Protection Inspections 2019 '
-    'Thematic Report", 27 February 2020, Key findings › The detention of children in police custody, 11th '
+    'Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "National Child Protection '
+    'Inspections 2019 '
+    'Thematic Report (PCC response)", 27 February 2020, Key findings › The detention of children in police custody, '
+    '11th '
     f"paragraph, http://localhost/p/{CUSTODY}"
 )
 CUSTODY_MARKDOWN = (
-    'Police and crime commissioner (Devon and Cornwall Police), "[National Child Protection Inspections 2019 '
-    f'Thematic Report](http://localhost/p/{CUSTODY})", 27 February 2020, Key findings › The detention of '
+    'Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "[National Child Protection '
+    'Inspections 2019 '
+    f'Thematic Report (PCC response)](http://localhost/p/{CUSTODY})", 27 February 2020, Key findings › The detention '
+    'of '
     "children in police custody, 11th paragraph"
 )
 VIST_TEXT = (
@@ -43,7 +47,7 @@ VIST_TEXT = (
     "means that important information about children and their families may not be shared even when they are "
     "open to other services."
 )
-NATIONAL_TITLE = "National Child Protection Inspections 2019 Thematic Report"
+NATIONAL_TITLE = "National Child Protection Inspections 2019 Thematic Report (PCC response)"
 PLYMOUTH_TITLE = "Joint targeted area inspection of the multi-agency response to children's mental health in Plymouth"
 PACK = (
     f"ids={CUSTODY},{VIST_PARAGRAPH},{GONE}&title=Briefing+for+the+chief+constable&note.{CUSTODY}=Ask+for+the+figures"
@@ -283,7 +287,7 @@ def test_word_document_has_title_date_headings_quotes_notes_citations_hyperlinks
         ("Title", "Briefing for the chief constable"),
         ("Normal", f"{today_text()} · 3 paragraphs from 2 reports"),
         ("Heading 1", NATIONAL_TITLE),
-        ("Normal", "Police and crime commissioner (Devon and Cornwall Police), 27 February 2020"),
+        ("Normal", "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, 27 February 2020"),
         ("Quote", CUSTODY_TEXT),
         ("Normal", "Note: Ask for the figures"),
         ("Normal", CUSTODY_CITATION),
@@ -295,7 +299,8 @@ def test_word_document_has_title_date_headings_quotes_notes_citations_hyperlinks
                   f"re-indexed. ({GONE})"),
         ("Normal", f"Permalink: http://localhost/p/{GONE}"),
         ("Heading 1", "Sources"),
-        ("List Number", f"Police and crime commissioner (Devon and Cornwall Police), “{NATIONAL_TITLE}”, 27 "
+        ("List Number", f"Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "
+         f"“{NATIONAL_TITLE}”, 27 "
                         f"February 2020. Original: {original}. In Findings: "
                         "http://localhost/reports/national-child-protection-inspections-2019-pcc-response"),
         ("List Number", f"Ofsted, CQC, HMICFRS and HMI Probation, “{PLYMOUTH_TITLE}”, 8 January 2020. In Findings: "
@@ -331,7 +336,7 @@ def test_markdown_export(client):
             "",
             f"## {NATIONAL_TITLE}",
             "",
-            "Police and crime commissioner (Devon and Cornwall Police), 27 February 2020",
+            "Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, 27 February 2020",
             "",
             f"> {CUSTODY_TEXT}",
             "",
@@ -341,7 +346,8 @@ def test_markdown_export(client):
             "",
             "## Sources",
             "",
-            f'1. Police and crime commissioner (Devon and Cornwall Police), "{NATIONAL_TITLE}", 27 February 2020. '
+            f'1. Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "{NATIONAL_TITLE}", 27 '
+            'February 2020. '
             "Original: <https://www.justiceinspectorates.gov.uk/hmicfrs/wp-content/uploads/"
             "national-child-protection-inspections-2019-thematic-report.pdf>. In Findings: "
             "<http://localhost/reports/national-child-protection-inspections-2019-pcc-response>.",
@@ -371,8 +377,9 @@ def test_citations_as_plain_text(client):
         f'inline; filename="briefing-pack-{date.today().isoformat()}.txt"'
     )
     assert response.get_data(as_text=True) == (
-        'Police and crime commissioner (Devon and Cornwall Police), "National Child Protection Inspections 2019 '
-        'Thematic Report", 27 February 2020, Key findings › The response to risk and vulnerability, 9th '
+        'Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly, "National Child Protection '
+        'Inspections 2019 '
+        'Thematic Report (PCC response)", 27 February 2020, Key findings › The response to risk and vulnerability, 9th '
         f"paragraph, http://localhost/p/{EXPLOITATION}\n{CUSTODY_CITATION}\n"
     )
 
