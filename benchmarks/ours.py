@@ -72,10 +72,31 @@ def search(index: Path, rounds: int) -> dict:
             by_label.setdefault(query.label, []).append(elapsed)
             totals.append(result["total"])
             assert len(result["results"]) == min(20, result["total"])
+    # Similar findings, in the same process right after: for the first result of each query of the mix
+    # (the paragraphs a reader opens), each round, with no cache (similar findings have none).
+    paragraph_ids = list(dict.fromkeys(
+        found["results"][0]["id"]
+        for query in QUERY_MIX
+        if (found := service.search(query.text, filters=query.filters, per_page=1))["results"]
+    ))  # fmt: skip
+    for paragraph_id in paragraph_ids:  # warm-up
+        service.similar(paragraph_id)
+    similar: list[float] = []
+    similar_found: list[int] = []
+    for _ in range(rounds):
+        for paragraph_id in paragraph_ids:
+            started = time.perf_counter()
+            answer = service.similar(paragraph_id)
+            similar.append(time.perf_counter() - started)
+            assert answer is not None
+            similar_found.append(len(answer["results"]))
     return {
         "latencies_s": latencies,
         "by_label_s": by_label,
         "totals": totals[: len(QUERY_MIX)],
+        "similar_latencies_s": similar,
+        "similar_paragraphs": len(paragraph_ids),
+        "similar_results_min": min(similar_found, default=0),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 

@@ -30,6 +30,7 @@ TARGETS = {
     "incremental_s_max": 2.0,
     "cold_start_s_max": 2.0,
     "server_rss_mb_max": 600,
+    "similar_p50_to_search_p50_max": 1.0,
 }
 
 
@@ -91,6 +92,13 @@ def bench_size(
             totals=raw["totals"],
             peak_rss_mb=raw["peak_rss_mb"],
         )
+        if "similar_latencies_s" in raw:
+            # Measured in the same process as the search pages above, right after them.
+            result[f"{name}_similar"] = dict(
+                summary_ms(raw["similar_latencies_s"]),
+                paragraphs=raw["similar_paragraphs"],
+                results_min=raw["similar_results_min"],
+            )
 
     log(f"[{size}] refused queries (ours)")
     result["ours_refused"] = run_worker("benchmarks.ours", "refused", index, 20)
@@ -140,6 +148,7 @@ def ratios(result: dict) -> dict:
         "build_throughput": round(
             result["ours_build"]["paragraphs_per_s"] / result["fts5_build"]["paragraphs_per_s"], 3
         ),
+        "similar_p50_to_search_p50": round(result["ours_similar"]["p50_ms"] / ours["p50_ms"], 2),
     }
     out.update(http_ratios(result.get("ours_http", {}), result["fts5_http"]))
     return out
@@ -167,6 +176,7 @@ def check_targets(result: dict) -> dict:
         ),
         "incremental_le_2s": result["ours_incremental"]["wall_s"] <= TARGETS["incremental_s_max"],
         "cold_start_le_2s": result["ours_cold_start"]["process_wall_s"] <= TARGETS["cold_start_s_max"],
+        "similar_p50_le_search_p50": r["similar_p50_to_search_p50"] <= TARGETS["similar_p50_to_search_p50_max"],
     }
     if "server_peak_rss_mb" in http:
         checks["server_rss_le_600mb"] = http["server_peak_rss_mb"] <= TARGETS["server_rss_mb_max"]
@@ -209,6 +219,11 @@ def table(results: list[dict]) -> str:
         "Search page p95: ours / FTS5",
         lambda r: f"{r['ours_search']['p95_ms']:.1f} / {r['fts5_search']['p95_ms']:.1f} ms "
         f"= {r['ratios']['search_p95']:.2f}x",
+    )
+    row(
+        "Similar findings p50 / p95 (ours)",
+        lambda r: f"{r['ours_similar']['p50_ms']:.1f} / {r['ours_similar']['p95_ms']:.1f} ms "
+        f"= {r['ratios']['similar_p50_to_search_p50']:.2f}x our search page p50",
     )
     row(
         "Refused queries, slowest (ours)",

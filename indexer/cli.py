@@ -14,6 +14,8 @@ from indexer.store.generations import INDEX_DIR_ENV, IndexLockedError, IndexMiss
 BASE_URL_ENV = "FINDINGS_BASE_URL"
 PERMALINK_PATH = "/p/{id}"
 """Where the web app serves a paragraph's permalink (its ``reports.permalink`` route; a test checks they agree)."""
+REPORT_PATH = "/reports/{id}"
+"""Where the web app serves a report's page (its ``reports.report`` route; a test checks they agree)."""
 COMMANDS_GROUP = "findings.commands"
 """Entry points that add commands: the web app adds ``serve`` (the indexer never imports the web app)."""
 
@@ -249,6 +251,136 @@ def search(
             f"e.g. {BASE_URL_ENV}=http://127.0.0.1:5000, for links that work in a briefing.",
             err=True,
         )
+
+
+def _linked(record: dict, root: str) -> dict:
+    url = PERMALINK_PATH.format(id=record["id"])
+    from indexer.search.citation import citation
+
+    return dict(record, url=url, citation=citation(record, root + url))
+
+
+def _relative_note(root: str) -> None:
+    if not root:
+        click.echo(
+            f"Note: citations link to /p/... paths. Set {BASE_URL_ENV} (or --base-url) to the web app's address, "
+            f"e.g. {BASE_URL_ENV}=http://127.0.0.1:5000, for links that work in a briefing.",
+            err=True,
+        )
+
+
+base_url_option = click.option(
+    "--base-url",
+    envvar=BASE_URL_ENV,
+    default=None,
+    help=f"The web app's public address, which citations link to (default: ${BASE_URL_ENV}).",
+)
+
+
+@main.command()
+@click.argument("paragraph_id")
+@index_dir_option
+@click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True, help="How many to show.")
+@click.option("--force", multiple=True, help="Only paragraphs about these forces (repeat for several).")
+@click.option("--inspectorate", multiple=True, help="Only reports by these inspectorates.")
+@click.option("--theme", multiple=True, help="Only these themes.")
+@click.option("--section-type", multiple=True, help="Only these section types.")
+@click.option("--finding-type", multiple=True, help="Only these finding types, e.g. key_finding.")
+@click.option("--doc-type", multiple=True, help="Only these document types.")
+@click.option("--year", multiple=True, help="Only these publication years.")
+@click.option("--area", multiple=True, help="Only these local authority areas.")
+@click.option("--json", "as_json", is_flag=True, help="Print what /api/paragraphs/ID/similar answers.")
+@base_url_option
+def similar(
+    paragraph_id: str, index_dir: Path | None, limit: int, as_json: bool, base_url: str | None, **options
+) -> None:
+    """The paragraphs of OTHER reports most like PARAGRAPH_ID (an id or a permalink), shared words marked."""
+    from indexer.briefing import PackError, normalise_id
+    from indexer.search.query import QueryError
+    from indexer.terminal import render_similar
+
+    root = _checked_base_url(base_url)
+    try:
+        paragraph_id = normalise_id(paragraph_id)
+    except PackError as error:
+        raise click.ClickException(str(error)) from None
+    filters = {field: list(options[option]) for option, field in FILTER_OPTIONS if options.get(option)}
+    with _service(index_dir) as service:
+        try:
+            found = service.similar(paragraph_id, filters=filters, limit=limit)
+        except QueryError as error:
+            raise click.ClickException(str(error)) from None
+    if found is None:
+        raise click.ClickException(f"no paragraph {paragraph_id} in the index.")
+    found = dict(
+        found,
+        paragraph=_linked(found["paragraph"], root),
+        results=[_linked(record, root) for record in found["results"]],
+    )
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_similar(found, color=sys.stdout.isatty()))
+    _relative_note(root)
+
+
+@main.command()
+@click.argument("paragraph_ids", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "--format", "file_format", type=click.Choice(["docx", "md", "csv", "txt"]), default=None,
+    help="What to write (default: from the output file's extension, else md).",
+)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write (default: standard output, except for docx).")  # fmt: skip
+@click.option("--title", default="", help="The pack's title (default: Briefing pack).")
+@click.option("--note", "notes", multiple=True, metavar="ID=TEXT", help="A note on one paragraph (repeat).")
+@base_url_option
+def briefing(
+    paragraph_ids: tuple[str, ...],
+    index_dir: Path | None,
+    file_format: str | None,
+    output: Path | None,
+    title: str,
+    notes: tuple[str, ...],
+    base_url: str | None,
+) -> None:
+    """Write a briefing pack of PARAGRAPH_IDS (ids or permalinks; at most 200) as Word, Markdown, CSV or citations."""
+    from indexer.briefing import Links, PackError, PackState, load_pack, normalise_id, parse_ids
+    from indexer.briefing.export import write
+
+    root = _checked_base_url(base_url)
+    if file_format is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        file_format = suffix if suffix in ("docx", "md", "csv", "txt") else "md"
+    if file_format == "docx" and output is None:
+        raise click.ClickException("a Word document is a binary file: give the file to write with -o FILE.docx.")
+    try:
+        ids = parse_ids(paragraph_ids)
+        noted = {}
+        for note in notes:
+            target, separator, text = note.partition("=")
+            if not separator:
+                raise PackError(f"--note takes ID=TEXT, not {note!r}.")
+            noted[normalise_id(target)] = text
+        state = PackState.make(ids, noted, title)
+    except PackError as error:
+        raise click.ClickException(str(error)) from None
+    links = Links(
+        permalink=lambda paragraph_id: root + PERMALINK_PATH.format(id=paragraph_id),
+        report=lambda report_id: root + REPORT_PATH.format(id=report_id),
+    )
+    with _service(index_dir) as service:
+        pack = load_pack(service, state, links)
+    body = write(pack, file_format)
+    if output is None:
+        click.echo(body.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(body)
+        click.echo(f"{output}: {pack['count']} paragraphs from {len(pack['groups'])} reports", err=True)
+    for paragraph_id in pack["missing"]:
+        click.echo(f"warning: {paragraph_id} is no longer in the index; it is listed as missing", err=True)
+    _relative_note(root)
 
 
 CHAIN_OPTIONS = (

@@ -531,3 +531,39 @@ class FindingList:
     filters: dict[str, tuple[str, ...]] = field(metadata=spec("The filters applied."))
     statuses: dict[str, int] = field(metadata=spec("Findings by status, over all that pass the filters."))
     findings: tuple[TrackedFinding, ...] = field(metadata=spec("This page's findings, newest report first."))
+@dataclass(frozen=True)
+class KeyTermRecord:
+    """One of the terms a paragraph's similar findings are found by, and its weight."""
+
+    term: str = field(metadata=spec("The index term (a stem, e.g. `custodi`)."))
+    word: str = field(metadata=spec("The term as the paragraph first writes it (`custody`)."))
+    weight: float = field(metadata=spec("How often the paragraph uses it, times how rare it is in the corpus."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimilarParagraph(Paragraph):
+    """A paragraph of another report that says much the same, with the words it shares marked."""
+
+    score: float = field(metadata=spec("How similar it is: the weight of the key terms it shares, for its length."))
+    snippet: str = field(metadata=spec("Escaped HTML of its text with <mark> around the key terms it shares."))
+    shared: tuple[str, ...] = field(metadata=spec("The words it shares with the paragraph, as written in its text."))
+
+
+@dataclass(frozen=True)
+class SimilarResult:
+    """The paragraphs of other reports most like one paragraph ("more like this")."""
+
+    paragraph: Paragraph = field(metadata=spec("The paragraph the others are like."))
+    marked: str = field(
+        metadata=spec("Escaped HTML of the paragraph's text with <mark> around the words some result shares.")
+    )
+    key_terms: tuple[KeyTermRecord, ...] = field(
+        metadata=spec("The paragraph's terms that were searched for, heaviest first.")
+    )
+    filters: dict[str, tuple[str, ...]] = field(
+        metadata=spec("The filters applied, by index field, with values as stored.")
+    )
+    limit: int = field(metadata=spec("The most results asked for."))
+    results: tuple[SimilarParagraph, ...] = field(
+        metadata=spec("Paragraphs of other reports, most similar first (never the paragraph's own report).")
+    )

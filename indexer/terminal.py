@@ -49,3 +49,28 @@ def render_terminal(result: dict, *, color: bool = False) -> str:
         lines.extend(textwrap.wrap(body, width=width - 2, initial_indent="  ", subsequent_indent="  "))
         lines.append(f"  {record['citation']['text']}")
     return "\n".join(lines)
+
+
+def render_similar(found: dict, *, color: bool = False) -> str:
+    """Similar findings as lines of text: the paragraph, its key words, then each similar paragraph."""
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    source = found["paragraph"]
+    header = f"Similar to: {source['report_title']}, {source['section']}, para {source['paragraph_number']}"
+    lines = [click.style(header, bold=True) if color else header]
+    lines.extend(textwrap.wrap(_snippet(found["marked"], color), width=width - 2, initial_indent="  ",
+                               subsequent_indent="  "))  # fmt: skip
+    if found["key_terms"]:
+        lines.append("Key words: " + ", ".join(key["word"] for key in found["key_terms"]))
+    if not found["results"]:
+        lines.append("No paragraph in another report shares its key words.")
+    for number, record in enumerate(found["results"], start=1):
+        finding = f" [{record['finding_type'].replace('_', ' ')}]" if record.get("finding_type") else ""
+        title = f"{number}. {record['report_title']} ({record.get('published') or 'undated'})"
+        lines.append("")
+        lines.append(click.style(title, bold=True) if color else title)
+        lines.append(f"  {record['section']}, para {record['paragraph_number']}{finding}; score {record['score']}")
+        body = _snippet(record["snippet"], color)
+        lines.extend(textwrap.wrap(body, width=width - 2, initial_indent="  ", subsequent_indent="  "))
+        lines.append(f"  Shared: {', '.join(record['shared'])}")
+        lines.append(f"  {record['citation']['text']}")
+    return "\n".join(lines)

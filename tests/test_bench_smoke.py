@@ -15,6 +15,12 @@ def _positive(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
 
 
+def report_table(out) -> str:
+    from benchmarks.run import table
+
+    return table(json.loads(out.read_text(encoding="utf-8"))["results"])
+
+
 def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     """A 1k run prints the table and writes JSON with every measurement for both engines."""
     out = tmp_path / "bench.json"
@@ -48,5 +54,11 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     assert result["ours_search"]["totals"] == result["fts5_search"]["totals"]
     assert set(result["fts5_http"]) >= HTTP_KEYS
     assert result["ours_http"].get("skipped") or (set(result["ours_http"]) >= HTTP_KEYS)
-    assert all(_positive(result["ratios"][k]) for k in ("search_p50", "search_p95", "build_throughput"))
+    similar = result["ours_similar"]
+    assert _positive(similar["p50_ms"]) and similar["p95_ms"] >= similar["p50_ms"]
+    assert similar["paragraphs"] >= 10 and similar["samples"] == similar["paragraphs"]
+    assert similar["results_min"] >= 1
+    assert "Similar findings p50 / p95 (ours)" in report_table(out)
+    ratios = ("search_p50", "search_p95", "build_throughput", "similar_p50_to_search_p50")
+    assert all(_positive(result["ratios"][k]) for k in ratios)
     assert all(isinstance(v, bool) for v in result["targets"].values())

@@ -65,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, index_dir: str | Pa
 
     from webapp import (
         api,
+        briefing,
         caching,
         errors,
         exports,
@@ -78,11 +79,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, index_dir: str | Pa
     )
 
     service.init_app(app)
+    briefing.init_app(app)
     security.init_app(app)
     caching.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    for module in (pages, reports, recommendations, api, exports, feeds):
+    for module in (pages, reports, recommendations, api, exports, feeds, briefing):
         app.register_blueprint(module.bp)
     return app
 

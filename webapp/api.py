@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from indexer.search.similar import DEFAULT_LIMIT
 from webapp.links import base_url, report_url, with_links
 from webapp.openapi import openapi_document
-from webapp.params import parse_args
-from webapp.reports import ID_RE
+from webapp.params import parse_args, similar_args
+from webapp.reports import ID_RE, linked_similar
 from webapp.service import get_service, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -53,6 +54,19 @@ def paragraph(paragraph_id: str):
         abort(404)
     chain = {name: record.pop(name) for name in ("answers", "answered_by")}
     return jsonify(dict(with_links(record), **chain))
+
+
+@bp.get("/paragraphs/<paragraph_id>/similar")
+def similar(paragraph_id: str):
+    """The paragraphs of other reports most like this one, with the words they share marked."""
+    # No such paragraph is a 404 whatever else the request says.
+    if not ID_RE.fullmatch(paragraph_id) or get_service().paragraph(paragraph_id) is None:
+        abort(404)
+    filters, limit = similar_args(request.args, default_limit=DEFAULT_LIMIT)
+    found = linked_similar(paragraph_id, filters, limit)
+    if found is None:
+        abort(404)
+    return jsonify(found)
 
 
 @bp.get("/openapi.json")

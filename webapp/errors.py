@@ -34,11 +34,14 @@ def wants_json() -> bool:
 def error_response(status: int, message: str | None = None) -> Response:
     """An error as JSON ``{"error": message}`` or as the error page."""
     message = message or MESSAGES.get(status) or TITLES.get(status, "Error")
+    title = TITLES.get(status, "Error")
+    if status == 400 and request.path.startswith("/briefing"):
+        title = "There is a problem with this briefing pack"
     if wants_json():
         response = jsonify(error=message, status=status)
     else:
         response = Response(
-            render_template("error.html", status=status, title=TITLES.get(status, "Error"), message=message),
+            render_template("error.html", status=status, title=title, message=message),
             mimetype="text/html",
         )
     response.status_code = status

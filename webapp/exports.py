@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from indexer.briefing.export import neutralise
 from indexer.ingest.pipeline import slugify
 from indexer.model import SORT_ORDERS, Paragraph, RankedParagraph, record_fields, spec
 from webapp.links import with_export_links
@@ -52,15 +53,6 @@ LINK_COLUMNS: dict[str, Callable[[dict], str]] = {
 """Columns after the record's: its absolute permalink and its citation, plain and Markdown."""
 CSV_COLUMNS = (*csv_fields(), *LINK_COLUMNS)
 LIST_SEPARATOR = "; "
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""Cells a spreadsheet would run as a formula (OWASP "CSV injection"): such cells get a leading apostrophe."""
-
-
-def neutralise(cell: object) -> object:
-    """A CSV cell that spreadsheets show as text, never evaluate."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
 
 
 def _records(params: SearchParams) -> tuple[list[dict], bool]:

@@ -10,6 +10,9 @@ from dataclasses import is_dataclass
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
+from indexer.briefing import NOTE_MAX_CHARS, PACK_CAP, TITLE_MAX_CHARS
+from indexer.briefing.export import CSV_COLUMNS as PACK_CSV_COLUMNS
+from indexer.briefing.export import FORMATS
 from indexer.model import (
     ChainLink,
     FacetValue,
@@ -18,6 +21,7 @@ from indexer.model import (
     FindingResponse,
     Footnote,
     GlossaryEntry,
+    KeyTermRecord,
     LinkedParagraph,
     LinkedReport,
     Paragraph,
@@ -26,6 +30,8 @@ from indexer.model import (
     ReportResponse,
     SearchHit,
     SearchResult,
+    SimilarParagraph,
+    SimilarResult,
     TrackedFinding,
     own_fields,
     record_fields,
@@ -33,6 +39,7 @@ from indexer.model import (
 from indexer.search.citation import Citation
 from indexer.search.query import MAX_QUERY_CHARS
 from indexer.search.service import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from indexer.search.similar import DEFAULT_LIMIT, MAX_LIMIT
 from webapp.exports import Export
 from webapp.links import ExportLinks, ParagraphLinks, ReportLinks
 from webapp.params import MAX_VALUE_CHARS, TEXT_PATTERN, URL_FILTERS
@@ -60,6 +67,28 @@ FILTER_DESCRIPTIONS = {
 
 
 
+def _filter_parameters() -> list[dict]:
+    """The filter parameters every search route takes (and similar findings)."""
+    return [
+        {
+            "name": param,
+            "in": "query",
+            "description": FILTER_DESCRIPTIONS[param]
+            + " Repeat for several values (they combine with OR). A value matches a stored value exactly, by a "
+            "known alias, or by containing all its words (`devon`); one that matches nothing is refused, naming "
+            f"the closest known values. At most {MAX_FILTER_VALUES} filter values in all.",
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_FILTER_VALUES,
+                "items": {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT_PATTERN},
+            },
+            "style": "form",
+            "explode": True,
+        }
+        for param, _field in URL_FILTERS
+    ]
+
+
 def _query_parameters(*, paging: bool) -> list[dict]:
     parameters: list[dict[str, Any]] = [
         {
@@ -71,24 +100,7 @@ def _query_parameters(*, paging: bool) -> list[dict]:
             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS, "pattern": TEXT_PATTERN},
         }
     ]
-    for param, _field in URL_FILTERS:
-        parameters.append(
-            {
-                "name": param,
-                "in": "query",
-                "description": FILTER_DESCRIPTIONS[param]
-                + " Repeat for several values (they combine with OR). A value matches a stored value exactly, by a "
-                "known alias, or by containing all its words (`devon`); one that matches nothing is refused, naming "
-                f"the closest known values. At most {MAX_FILTER_VALUES} filter values in all.",
-                "schema": {
-                    "type": "array",
-                    "maxItems": MAX_FILTER_VALUES,
-                    "items": {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT_PATTERN},
-                },
-                "style": "form",
-                "explode": True,
-            }
-        )
+    parameters += _filter_parameters()
     parameters.append(
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}}
     )
@@ -171,6 +183,11 @@ RESULT_LINKS = {
         "parameters": {"paragraph_id": "$response.body#/results/0/id"},
         "description": "The first result's paragraph, with its permalink and citation.",
     },
+    "GetSimilar": {
+        "operationId": "getSimilar",
+        "parameters": {"paragraph_id": "$response.body#/results/0/id"},
+        "description": "The paragraphs of other reports most like the first result.",
+    },
 }
 
 COMPONENTS: tuple[tuple[str, type, type | None, tuple[type, ...]], ...] = (
@@ -191,6 +208,9 @@ COMPONENTS: tuple[tuple[str, type, type | None, tuple[type, ...]], ...] = (
     ("FindingResponse", FindingResponse, None, ()),
     ("TrackedFinding", TrackedFinding, None, ()),
     ("FindingList", FindingList, None, ()),
+    ("KeyTerm", KeyTermRecord, None, ()),
+    ("SimilarParagraph", SimilarParagraph, Paragraph, ()),
+    ("SimilarResult", SimilarResult, None, ()),
 )
 """(component name, record, the record it extends, what the web app adds to it): each component schema is
 derived from its record's fields. A record that extends another is that one's component and its own fields;
@@ -265,6 +285,61 @@ def _type_schema(annotation: Any, refs: dict[type, str]) -> dict:
     raise TypeError(f"no JSON schema for {annotation!r}")
 
 
+PACK_PARAMETERS = [
+    {
+        "name": "ids",
+        "in": "query",
+        "required": True,
+        "description": f"The pack's paragraph ids, comma-separated, in order (at most {PACK_CAP}; more is refused "
+        "with a 400). Paragraphs of one report are kept together, in the order of their report's first paragraph. "
+        "An id no longer in the index is written as missing, never dropped.",
+        "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$"},
+    },
+    {
+        "name": "title",
+        "in": "query",
+        "description": f"The pack's title (at most {TITLE_MAX_CHARS} characters); `Briefing pack` by default.",
+        "schema": {"type": "string", "maxLength": TITLE_MAX_CHARS, "pattern": TEXT_PATTERN},
+    },
+]
+PACK_DESCRIPTION = (
+    "A note on a paragraph travels as `note.<paragraph id>=text` (at most "
+    f"{NOTE_MAX_CHARS} characters; not listed as a parameter because its name holds the id), as the page "
+    "/briefing writes them. Nothing is stored on the server. The X-Findings-Missing header counts the "
+    "paragraphs no longer in the index."
+)
+PACK_EXPORTS = {
+    "docx": ("exportBriefingDocx", "The pack as a Word document", "Title and date; a heading per report; each "
+             "paragraph quoted with its note, citation and permalink (a hyperlink); the sources."),
+    "md": ("exportBriefingMarkdown", "The pack as Markdown", "The same content as the Word document."),
+    "csv": ("exportBriefingCsv", "The pack as CSV", "One row per paragraph in pack order, with columns "
+            + ", ".join(PACK_CSV_COLUMNS) + ". UTF-8 with a byte order mark; formula-like cells get an apostrophe."),
+    "txt": ("exportBriefingCitations", "Every citation of the pack, as plain text", "One citation per line."),
+}  # fmt: skip
+
+
+def _pack_paths() -> dict:
+    paths = {}
+    for extension, (operation, summary, description) in PACK_EXPORTS.items():
+        paths[f"/briefing.{extension}"] = {
+            "get": {
+                "operationId": operation,
+                "summary": summary,
+                "description": f"{description} {PACK_DESCRIPTION}",
+                "parameters": PACK_PARAMETERS,
+                "responses": {
+                    "200": {"description": summary, "content": {FORMATS[extension]: {"schema": {"type": "string"}}}},
+                    "400": {
+                        "description": f"No ids, an id that is not one, more than {PACK_CAP} paragraphs, or a note "
+                        "or title too long.",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                },
+            }
+        }
+    return paths
+
+
 def _summary(record: type) -> str:
     return (record.__doc__ or "").strip().split("\n\n")[0]
 
@@ -313,6 +388,29 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     "answered by",
                     "parameters": [_id_parameter("paragraph_id")],
                     "responses": {"200": _json("LinkedParagraph", "The paragraph."), "404": ERROR_404},
+                }
+            },
+            "/api/paragraphs/{paragraph_id}/similar": {
+                "get": {
+                    "operationId": "getSimilar",
+                    "summary": "The paragraphs of other reports most like this one, with the words they share marked",
+                    "description": "More like this: the paragraph's key terms, weighted by how rare they are in the "
+                    "corpus, searched for in every other report. Never the paragraph itself or its own report.",
+                    "parameters": [
+                        _id_parameter("paragraph_id"),
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "description": "How many to return.",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                        },
+                        *_filter_parameters(),
+                    ],
+                    "responses": {
+                        "200": _json("SimilarResult", "The similar findings."),
+                        "400": ERROR_400,
+                        "404": ERROR_404,
+                    },
                 }
             },
             "/search.json": {
@@ -405,6 +503,7 @@ def openapi_document(*, export_cap: int, server_url: str) -> dict:
                     },
                 }
             },
+            **_pack_paths(),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",

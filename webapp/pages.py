@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from indexer.briefing import NOTE_MAX_CHARS, PACK_CAP
 from indexer.search.query import QueryError
 from indexer.search.service import MAX_RESULT_WINDOW
 from webapp.charts import force_chart, year_chart
@@ -147,4 +148,10 @@ def _pagination(params: SearchParams, result: dict) -> dict | None:
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", export_cap=current_app.config["EXPORT_CAP"], window=MAX_RESULT_WINDOW)
+    return render_template(
+        "help.html",
+        export_cap=current_app.config["EXPORT_CAP"],
+        window=MAX_RESULT_WINDOW,
+        pack_cap=PACK_CAP,
+        note_max=NOTE_MAX_CHARS,
+    )

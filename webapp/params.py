@@ -189,3 +189,19 @@ def salvage(args: MultiDict, *, default_per_page: int = 20) -> SearchParams:
     return SearchParams(
         query if clean(query) else "", filters, per_page=default_per_page, default_per_page=default_per_page
     )
+
+
+def similar_args(args: MultiDict, *, default_limit: int) -> tuple[dict[str, list[str]], int]:
+    """The filters and number of results of a similar-findings request; raises BadParams."""
+    try:
+        check_filter_count({field_name: len(args.getlist(param)) for param, field_name in URL_FILTERS})
+    except QueryError as error:
+        raise BadParams(str(error)) from None
+    for name, value in args.items(multi=True):
+        check_text(name, value)
+    filters = {}
+    for param, field_name in URL_FILTERS:
+        values = list(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
+        if values:
+            filters[field_name] = values
+    return filters, _number(args.get("limit"), "limit", default_limit)

@@ -7,9 +7,12 @@ import re
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from indexer.ingest.pipeline import slugify
+from indexer.search.citation import FINDING_LABELS
 from indexer.search.highlight import find_matches
-from webapp.links import cite
-from webapp.params import check_text
+from indexer.search.query import QueryError
+from indexer.search.similar import DEFAULT_LIMIT, MAX_LIMIT
+from webapp.links import cite, with_links
+from webapp.params import URL_FILTERS, BadParams, check_text, similar_args
 from webapp.service import get_service
 
 bp = Blueprint("reports", __name__)
@@ -41,6 +44,8 @@ def report(report_id: str):
     cited_record = next((record for record in report["paragraphs"] if record["anchor"] == cited), None)
     if cited_record is None:
         cited = ""
+    # The permalink's landing: the cited paragraph with its similar findings in other reports.
+    similar = linked_similar(cited_record["id"], {}, DEFAULT_LIMIT) if cited_record else None
     return render_template(
         "report.html",
         report=report,
@@ -58,6 +63,7 @@ def report(report_id: str):
         findings=[record for record in report["paragraphs"] if record["finding_type"]],
         chain=service.report_findings(report_id) or [],
         answers=service.answers_in(report_id),
+        similar=similar,
     )
 
 
@@ -90,6 +96,60 @@ def permalink(paragraph_id: str):
         _anchor=record["anchor"],
     )
     return redirect(target, code=302)
+
+
+def linked_similar(paragraph_id: str, filters: dict[str, list[str]], limit: int) -> dict | None:
+    """A paragraph's similar findings, each paragraph with its permalink and citation; None if no such paragraph."""
+    found = get_service().similar(paragraph_id, filters=filters, limit=limit)
+    if found is None:
+        return None
+    return dict(found, paragraph=with_links(found["paragraph"]), results=[with_links(r) for r in found["results"]])
+
+
+@bp.get("/p/<paragraph_id>/similar")
+def similar(paragraph_id: str):
+    """Paragraphs of other reports that say much the same; ``?partial=1`` gives the list alone, for findings.js."""
+    if not ID_RE.fullmatch(paragraph_id) or get_service().paragraph(paragraph_id) is None:
+        abort(404)
+    partial = request.args.get("partial") == "1"
+    args = request.args.copy()
+    args.pop("partial", None)
+    try:
+        filters, limit = similar_args(args, default_limit=DEFAULT_LIMIT)
+        found = linked_similar(paragraph_id, filters, limit)
+    except (BadParams, QueryError) as error:
+        if partial:
+            raise
+        return _similar_problem(paragraph_id, str(error), args)
+    if found is None:
+        abort(404)
+    template = "_similar.html" if partial else "similar.html"
+    return render_template(template, similar=found, **_similar_form(found, args))
+
+
+def _similar_form(found: dict | None, args) -> dict:
+    """The filter form's choices: forces and kinds of finding, with what is selected."""
+    stats = get_service().stats()
+    selected_force = args.getlist("force")
+    selected_finding = args.getlist("finding")
+    return {
+        "force_options": [item["value"] for item in stats["forces"]],
+        "finding_options": list(FINDING_LABELS.items()),
+        "selected_force": (found["filters"].get("forces") if found else None) or selected_force,
+        "selected_finding": (found["filters"].get("finding_type") if found else None) or selected_finding,
+        "limit": found["limit"] if found else DEFAULT_LIMIT,
+        "limits": sorted({DEFAULT_LIMIT, 10, MAX_LIMIT}),
+        "filter_params": [param for param, _ in URL_FILTERS],
+    }
+
+
+def _similar_problem(paragraph_id: str, message: str, args):
+    record = get_service().paragraph(paragraph_id)
+    if record is None:
+        abort(404)
+    found: dict = {"paragraph": with_links(record), "marked": None, "key_terms": [], "filters": {},
+                   "limit": DEFAULT_LIMIT, "results": []}  # fmt: skip
+    return render_template("similar.html", similar=found, error=message, **_similar_form(None, args)), 400
 
 
 def _query_arg() -> str:

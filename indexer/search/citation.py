@@ -90,10 +90,15 @@ class Citation:
     markdown: str = field(metadata=spec("The same, with the title linking to the permalink."))
 
 
+def author_of(record) -> str:
+    """Who a report or paragraph record is by, as its citation names it: the author as the document names
+    itself ("HMIC" before 2017, the responding office for a response), else its inspectorates."""
+    return record.get("author") or join_names(list(record.get("inspectorates") or [])) or "Unknown author"
+
+
 def citation(record: dict, permalink: str) -> dict[str, str]:
     """Plain-text and Markdown citations (a :class:`Citation` as a dict) of a paragraph record."""
-    # The author as the document names itself: "HMIC" before 2017, the responding office for a response.
-    author = record.get("author") or join_names(record.get("inspectorates") or []) or "Unknown author"
+    author = author_of(record)
     section = record.get("section") or SECTION_LABELS.get(record.get("section_type") or "", "")
     # "para 3.14" only where the report prints that number; otherwise say which paragraph it is in reading order.
     printed = record.get("printed_number")

@@ -17,6 +17,7 @@ from indexer.model import ReportEntry, record_fields
 from indexer.search.chain import CHAIN_FILTERS
 from indexer.search.highlight import MatchSpec
 from indexer.search.query import QueryError, parse
+from indexer.search.similar import DEFAULT_LIMIT, MAX_LIMIT, similar_records
 from indexer.search.state import FILTER_FIELDS, PARALLEL_SEARCHES
 from indexer.search.state import SearchState as _State
 from indexer.store.generations import CURRENT_FILE, IndexMissingError, current_generation
@@ -189,6 +190,25 @@ class SearchService:
         with self._using() as state:
             records = state.ranked_records(tree, state.resolve_filters(filters), sort, cap)
         return records
+
+    def similar(
+        self, paragraph_id: str, *, filters: dict[str, list[str]] | None = None, limit: int = DEFAULT_LIMIT
+    ) -> dict | None:
+        """The paragraphs of other reports most like this one (see :mod:`indexer.search.similar`), or None
+        when there is no such paragraph; QueryError for a bad limit or a filter value matching nothing."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be from 1 to {MAX_LIMIT}.")
+        filters = _checked_filters(filters or {})
+        with self._using() as state:
+            # No such paragraph is a "not found" whatever the filters say.
+            if state.paragraph_record(paragraph_id) is None:
+                return None
+            return similar_records(state, paragraph_id, state.resolve_filters(filters), limit)
+
+    def paragraphs(self, paragraph_ids: list[str]) -> dict[str, dict]:
+        """The records of the paragraphs that exist among ``paragraph_ids``, by id (ids, no links)."""
+        with self._using() as state:
+            return state.paragraph_records(paragraph_ids)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -287,6 +287,16 @@ class SearchState:
             document = readers.searcher.document(id=paragraph_id)
         return None if document is None else from_document(document)
 
+    def paragraph_records(self, paragraph_ids: list[str]) -> dict[str, dict]:
+        """The records of those of ``paragraph_ids`` that are in the index, by id."""
+        found = {}
+        with self.readers() as readers:
+            for paragraph_id in dict.fromkeys(paragraph_ids):
+                document = readers.searcher.document(id=paragraph_id)
+                if document is not None:
+                    found[paragraph_id] = from_document(document)
+        return found
+
 
 def _all(masks, size: int) -> np.ndarray:
     """The documents in every one of ``masks`` (all documents for none)."""

@@ -19,6 +19,11 @@ PAGE_TYPES = {
     "recommendations": "/recommendations?force=Devon+and+Cornwall+Police",
     "report-with-findings": "/reports/plymouth-jtai-2020-letter",
     "response-with-answers": "/reports/plymouth-jtai-2020-pcc-response",
+    "similar": "/p/{paragraph_id}/similar",
+    "briefing-empty": "/briefing?ids=",
+    "briefing": "/briefing?ids={paragraph_id},plymouth-jtai-2020-letter--p-854c266a,"
+    "plymouth-jtai-2020-letter--p-0000gone&note.{paragraph_id}=Ask+about+this",
+    "briefing-refused": "/briefing?ids=Not_An_Id",
 }
 """{report_id} and {paragraph_id} are filled in from a search for custody (see the page_type fixture)."""
-PAGE_STATUS = {"bad-query": 400, "not-found": 404}
+PAGE_STATUS = {"bad-query": 400, "not-found": 404, "briefing-refused": 400}

@@ -77,7 +77,7 @@ def test_view_in_report_lands_on_the_highlighted_paragraph(page, artifacts):
         "para para--finding para--area-for-improvement para--bullet para--matched para--cited"
     )
     expect(paragraph).to_be_in_viewport()
-    expect(paragraph.locator("mark").last).to_have_text("VIST")
+    expect(paragraph.locator(".para__text mark").last).to_have_text("VIST")
     expect(paragraph.locator(".tag--cited")).to_have_text("Cited paragraph")
     # Other paragraphs mentioning VIST are highlighted too.
     assert page.locator(".para--matched").count() >= 2

@@ -124,6 +124,8 @@ def test_openapi_document_describes_every_endpoint(client, app):
         "/api/search", "/api/reports/{report_id}", "/api/paragraphs/{paragraph_id}", "/api/openapi.json",
         "/search.csv", "/search.json", "/search.atom", "/api/reports/{report_id}/findings", "/api/recommendations",
         "/recommendations.csv",
+        "/api/paragraphs/{paragraph_id}/similar",
+        "/briefing.docx", "/briefing.md", "/briefing.csv", "/briefing.txt",
     }  # fmt: skip
     for ref in _refs(document):
         assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in document["components"]["schemas"]
@@ -150,3 +152,10 @@ def test_openapi_required_fields_exist_in_real_answers(client):
     report = client.get(f"/api/reports/{PLYMOUTH_LETTER}").get_json()
     assert set(schemas["Report"]["required"]) <= set(report)
     assert set(schemas["Paragraph"]["properties"]) == set(report["paragraphs"][0])
+    similar = client.get(f"/api/paragraphs/{VIST_PARAGRAPH}/similar").get_json()
+    assert set(schemas["SimilarResult"]["required"]) == set(similar)
+    assert set(schemas["Paragraph"]["properties"]) == set(similar["paragraph"])
+    own = set(schemas["SimilarParagraph"]["allOf"][1]["properties"])
+    assert own == {"score", "snippet", "shared"}
+    assert set(schemas["Paragraph"]["properties"]) | own == set(similar["results"][0])
+    assert set(schemas["KeyTerm"]["required"]) == set(similar["key_terms"][0])

@@ -35,6 +35,15 @@ def page_urls(client) -> dict[str, tuple[str, int]]:
         "recommendations": ("/recommendations?force=Devon+and+Cornwall+Police", 200),
         "report-with-findings": ("/reports/plymouth-jtai-2020-letter", 200),
         "response-with-answers": ("/reports/plymouth-jtai-2020-pcc-response", 200),
+        "similar": (f"/p/{hit['id']}/similar", 200),
+        "similar-refused": (f"/p/{hit['id']}/similar?force=nowhere", 400),
+        "briefing-empty": ("/briefing", 200),
+        "briefing": (
+            f"/briefing?ids={hit['id']},plymouth-jtai-2020-letter--p-854c266a,plymouth-jtai-2020-letter--p-0000gone"
+            f"&note.{hit['id']}=Ask+about+this",
+            200,
+        ),
+        "briefing-refused": ("/briefing?ids=Not_An_Id", 400),
     }
 
 
@@ -56,8 +65,8 @@ def vnu() -> list[str]:
 
 
 def test_every_kind_of_page_is_valid_html(client, vnu, tmp_path):
-    """Home, search (plain, filtered, empty, refused), 404, reports, report, cited paragraph and help
-    have no Nu errors."""
+    """Home, search (plain, filtered, empty, refused), 404, reports, report, cited paragraph, help, similar
+    findings (and refused filters) and the briefing pack (empty, full, refused) have no Nu errors."""
     pages = page_urls(client)
     for name, (url, status) in pages.items():
         response = client.get(url)
