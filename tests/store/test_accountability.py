@@ -58,6 +58,9 @@ def test_the_plymouth_response_answers_exactly_the_three_police_areas_for_improv
         finding = service.paragraph(finding_id)
         assert finding["finding_type"] == "area_for_improvement"
         assert [link["paragraph_id"] for link in finding["answered_by"]] == [PLYMOUTH_RESPONSE_PARAGRAPH]
+    # The letter's areas for improvement keep the agencies they are about: these three are the police's.
+    police = service.recommendations({"report_id": ["plymouth-jtai-2020-letter"], "addressees": ["police"]})
+    assert sorted(finding["id"] for finding in police["findings"]) == sorted(PLYMOUTH_POLICE_AFIS)
     # No other paragraph of any response answers anything in the shipped corpus.
     linked = [record["id"] for record in service.all_paragraphs() if record["answers"]]
     assert linked == [PLYMOUTH_RESPONSE_PARAGRAPH]
