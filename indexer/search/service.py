@@ -259,11 +259,15 @@ class SearchService:
             for record_id, links in chain.answers.items():
                 if not record_id.startswith(f"{report_id}--"):
                     continue
-                answered[record_id] = [
+                found = [
                     dict(link, finding=chain.finding(link["paragraph_id"]))
                     for link in links
                     if link["paragraph_id"] in chain.findings
                 ]
+                # In the order the findings are printed in their reports.
+                answered[record_id] = sorted(
+                    found, key=lambda link: (link["report_id"], link["finding"]["paragraph_number"])
+                )
             return answered
 
     def recommendations(self, filters: dict | None = None, *, page: int = 1, per_page: int = 50) -> dict:
