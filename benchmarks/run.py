@@ -1,9 +1,10 @@
-"""``make bench``: our engine against SQLite FTS5 on SYNTHETIC corpora of N paragraphs.
+"""``make bench``: our engine against SQLite FTS5 on SYNTHETIC corpora of N paragraphs, and our
+PDF reader against pdfplumber on SYNTHETIC PDF reports.
 
-    python -m benchmarks.run --out benchmarks/latest.json [--sizes 10000,100000]
+    python -m benchmarks.run --out benchmarks/latest.json [--sizes 10000,100000] [--only search|pdf]
 
-Every measurement runs in a fresh process. Prints a table with the ratios
-ours/FTS5 and the issue's targets, and writes everything as JSON to --out.
+Every measurement runs in a fresh process. Prints tables with the ratios
+ours/FTS5 and ours/pdfplumber and the targets, and writes everything as JSON to --out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from .corpus import PARAGRAPHS_PER_REPORT, make_corpus, make_extra_report
 from .measure import ROOT, run_worker, summary_ms
+from .pdfreading import bench_pdf, pdf_table
 from .queries import QUERY_MIX
 
 DEFAULT_WORKDIR = ROOT / "benchmarks" / ".corpus"
@@ -284,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go"
     )
+    parser.add_argument(
+        "--only", choices=("search", "pdf"), help="run one part: the search engine, or PDF reading (default: both)"
+    )
+    parser.add_argument("--pdf-reports", type=int, default=20, help="SYNTHETIC PDF reports to read")
+    parser.add_argument("--pdf-pages", type=int, default=40, help="pages in each PDF report")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -297,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     results = [
         bench_size(size, args.workdir, rounds=args.rounds, http_requests=args.http_requests,
                    http_seconds=args.http_seconds, threads=threads, log=log)
-        for size in sizes
+        for size in (sizes if args.only != "pdf" else [])
     ]  # fmt: skip
+    pdf = None if args.only == "search" else bench_pdf(args.workdir / "pdf", args.pdf_reports, args.pdf_pages, log)
     report = {
         "note": "SYNTHETIC corpus recombined from corpus/, for timing only",
         "command": "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -306,10 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "queries": [{"label": q.label, "q": q.text, "filters": q.filters, "fts5": q.fts} for q in QUERY_MIX],
         "results": results,
+        "pdf": pdf,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(table(results))
+    print("\n\n".join(([table(results)] if results else []) + ([pdf_table(pdf)] if pdf else [])))
     return 0
 
 

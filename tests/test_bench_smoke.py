@@ -26,7 +26,7 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     out = tmp_path / "bench.json"
     code = main([
         "--out", str(out), "--sizes", "1000", "--rounds", "1", "--http-requests", "30",
-        "--http-seconds", "5", "--threads", "2", "--workdir", str(tmp_path / "work"), "--quiet",
+        "--http-seconds", "5", "--threads", "2", "--workdir", str(tmp_path / "work"), "--quiet", "--only", "search",
     ])  # fmt: skip
     assert code == 0
     assert "Search page p50: ours / FTS5" in capsys.readouterr().out
@@ -62,3 +62,22 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     ratios = ("search_p50", "search_p95", "build_throughput", "similar_p50_to_search_p50")
     assert all(_positive(result["ratios"][k]) for k in ratios)
     assert all(isinstance(v, bool) for v in result["targets"].values())
+
+
+def test_small_pdf_benchmark_run_compares_both_readers(tmp_path, capsys):
+    """``--only pdf`` on two 3-page reports: both readers read every page, the ratio is reported."""
+    out = tmp_path / "bench.json"
+    code = main([
+        "--out", str(out), "--only", "pdf", "--pdf-reports", "2", "--pdf-pages", "3",
+        "--workdir", str(tmp_path / "work"), "--quiet",
+    ])  # fmt: skip
+    assert code == 0
+    assert "as many pages per CPU second as pdfplumber" in capsys.readouterr().out
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["results"] == []
+    pdf = report["pdf"]
+    assert (pdf["reports"], pdf["pages_per_report"]) == (2, 3)
+    for reader in ("ours", "words", "pdfplumber"):
+        assert pdf[reader]["pages"] == 6
+        assert all(_positive(pdf[reader][k]) for k in ("cpu_s", "wall_s", "pages_per_s", "ms_per_page", "words"))
+    assert _positive(pdf["ratio_ours_to_pdfplumber"]) and isinstance(pdf["target_met"], bool)

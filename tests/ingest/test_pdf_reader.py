@@ -204,3 +204,58 @@ def test_pdf_without_text_is_refused(tmp_path: Path) -> None:
     c.rect(100, 100, 300, 400, fill=1)
     c.save()
     assert _error(path) == "PDF has no extractable text (scanned?)"
+
+
+def test_page_furniture_is_dropped_with_its_reason(tmp_path: Path) -> None:
+    """Running heads and page numbers are not lost: they come out as dropped blocks, in place, with the reason,
+    and the page break stays on the first block of text after them."""
+    blocks = pdf.read_all(_report(tmp_path / "report.pdf"))
+    assert [(b.text, b.marker, b.page) for b in blocks if b.kind == "dropped"] == [
+        ("Anyshire Police inspection 2021 | 1", "running header or footer", 1),
+        ("Page 1 of 2", "page number", 1),
+        ("Anyshire Police inspection 2021 | 2", "running header or footer", 2),
+        ("Page 2 of 2", "page number", 2),
+    ]
+    # Heads above the page's text, footers below its footnotes.
+    assert [b.kind for b in blocks] == [
+        "dropped", "heading", "heading", "text", "text", "heading", "bullet", "bullet", "bullet", "bullet",
+        "footnote", "dropped", "dropped", "text", "heading", "text", "dropped",
+    ]  # fmt: skip
+    assert [b.text for b in blocks if b.after_page_break] == ["crimes against children."]
+    assert [b for b in blocks if b.kind != "dropped"] == pdf.read(tmp_path / "report.pdf")
+
+
+def test_a_lone_page_number_is_dropped_as_one(tmp_path: Path) -> None:
+    """On a one-page letter the bare number at the foot is dropped as a page number; the heading is kept."""
+    path = tmp_path / "one.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _text(c, LEFT, PAGE_HEIGHT - 30, "Anyshire Police inspection", size=9)
+    _text(c, LEFT, 700, "The body text of a one-page letter.")
+    _text(c, 280, 30, "7", size=9)
+    c.save()
+    assert [(b.kind, b.text, b.marker) for b in pdf.read_all(path)] == [
+        ("text", "Anyshire Police inspection", ""),
+        ("text", "The body text of a one-page letter.", ""),
+        ("dropped", "7", "page number"),
+    ]
+
+
+def test_a_title_the_running_head_repeats_is_kept(tmp_path: Path) -> None:
+    """A cover title high on the page, in large type, is the title even when every running head repeats it."""
+    path = tmp_path / "cover.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _text(c, LEFT, PAGE_HEIGHT - 60, "Anyshire Police inspection", "Vera-Bold", 20)
+    _text(c, LEFT, 700, "The body text of the cover page.")
+    for page in (2, 3):
+        c.showPage()
+        _text(c, LEFT, PAGE_HEIGHT - 30, "Anyshire Police inspection", size=9)
+        _text(c, LEFT, 700, f"The body text of page {page}.")
+    c.save()
+    assert [(b.kind, b.text, b.page, b.marker) for b in pdf.read_all(path)] == [
+        ("heading", "Anyshire Police inspection", 1, ""),
+        ("text", "The body text of the cover page.", 1, ""),
+        ("dropped", "Anyshire Police inspection", 2, "running header or footer"),
+        ("text", "The body text of page 2.", 2, ""),
+        ("dropped", "Anyshire Police inspection", 3, "running header or footer"),
+        ("text", "The body text of page 3.", 3, ""),
+    ]

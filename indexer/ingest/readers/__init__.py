@@ -27,8 +27,14 @@ READERS: dict[str, str] = {
 
 
 def reader(name: str) -> Reader:
-    """The ``read`` function of a reader module, imported on first use (PDF support is heavy)."""
-    return importlib.import_module(f"{__name__}.{name}").read
+    """The function of a reader module that reads a file into all its blocks, imported on first use
+    (PDF support is heavy).
+
+    That is ``read``, or ``read_all`` where a module has both: its ``read`` leaves out the text it
+    drops (a PDF's page furniture), which cleaning must see to record it with its reason.
+    """
+    module = importlib.import_module(f"{__name__}.{name}")
+    return getattr(module, "read_all", module.read)
 
 SUPPORTED_SUFFIXES = frozenset(READERS)
 

@@ -1,8 +1,9 @@
 """Read a PDF report into blocks by its layout: lines, paragraphs, bullets, headings, footnotes.
 
-pdfplumber gives positioned words with font size and name; everything else (which
-lines form a paragraph, which are headings, page furniture or footnotes) is
-inferred from geometry and type, relative to the document's own body text.
+:mod:`.pdfwords` gives each page's words with their boxes, font size and weight (from
+PDFium); everything else (which lines form a paragraph, which are headings, page furniture
+or footnotes) is inferred here from geometry and type, relative to the document's own body
+text. Page furniture is not lost: it comes out as ``dropped`` blocks that say what it is.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
-
+from indexer.ingest.readers.pdfwords import UNMAPPED, Word, read_pages
 from indexer.model import Block, BlockKind, ReportParseError
 
 # ISO 32000-1 §7.5.2 puts "%PDF-" first, but Acrobat tolerates junk before it
@@ -30,16 +29,12 @@ EOF_WINDOW = 1024
 BULLET_GLYPHS = frozenset("•●▪■◦○□‣⁃►▸➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc")
 # These also start wrapped lines of running text ("– which"), so they need more evidence.
 AMBIGUOUS_BULLETS = frozenset({"-", "–", "*"})
-# pdfminer's rendering of a glyph with no Unicode mapping; in front of indented
-# text it is a bullet symbol (reportlab's and Word's base-14 bullets come out so).
-UNMAPPED_GLYPH = re.compile(r"^\(cid:\d+\)$")
 NUMBER_LABEL = re.compile(r"^(?:\d{1,2}[.)]|\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|[a-z][.)])$")
 SENTENCE_END = re.compile(r"[.:;!?]['’\")]*$")
 
 PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$", re.I
 )
-BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # A footnote line starts with a raised marker (possibly glued to the text) or a
@@ -60,6 +55,8 @@ MAX_BOLD_HEADING_LINES = 2
 MAX_BOLD_HEADING_WORDS = 15
 # Running heads, footers and page numbers sit in this fraction of the page height.
 MARGIN_ZONE = 0.12
+PAGE_NUMBER_REASON = "page number"
+RUNNING_REASON = "running header or footer"
 
 
 @dataclass
@@ -85,7 +82,23 @@ class _Raw:
 
 
 def read(path: Path) -> list[Block]:
-    """Read the PDF at ``path`` into blocks in reading order."""
+    """Read the PDF at ``path`` into the blocks of its text, in reading order, furniture left out."""
+    return [block for block in read_all(path) if block.kind != "dropped"]
+
+
+def read_all(path: Path) -> list[Block]:
+    """Every line of the PDF at ``path`` as blocks in reading order: its text, and its page
+    furniture (running heads and footers, page numbers) as ``dropped`` blocks with the reason."""
+    _check_envelope(path)
+    pages = [(height, _lines(words)) for height, words in read_pages(path)]
+    blocks = _layout(pages) if any(lines for _, lines in pages) else []
+    if all(block.kind == "dropped" for block in blocks):
+        raise ReportParseError(str(path), "PDF has no extractable text (scanned?)")
+    return blocks
+
+
+def _check_envelope(path: Path) -> None:
+    """Refuse a file that is no PDF, or is cut short, before PDFium tries to repair it."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEADER_WINDOW)
@@ -97,89 +110,76 @@ def read(path: Path) -> list[Block]:
         raise ReportParseError(str(path), "not a PDF (no %PDF header)")
     if b"%%EOF" not in tail:
         raise ReportParseError(str(path), "corrupt or truncated PDF: no %%EOF at the end")
-    pages = _extract(path)
-    blocks = _layout(pages) if any(lines for _, lines in pages) else []
-    if not blocks:
-        raise ReportParseError(str(path), "PDF has no extractable text (scanned?)")
-    return blocks
 
 
-def _extract(path: Path) -> list[tuple[float, list[_Line]]]:
-    """Open the PDF and return each page's height and text lines."""
-    try:
-        with pdfplumber.open(path) as pdf:
-            pages = []
-            for page in pdf.pages:
-                words = page.extract_words(extra_attrs=["size", "fontname"])
-                pages.append((float(page.height), _lines(w for w in words if w["upright"])))
-                page.flush_cache()  # keeps memory flat on long reports
-            return pages
-    # pdfminer fails on damaged files with all sorts of exception types.
-    except Exception as exc:
-        wrapped = isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], Exception)
-        cause = exc.args[0] if wrapped else exc
-        if isinstance(cause, PDFEncryptionError):
-            raise ReportParseError(str(path), "PDF is encrypted") from exc
-        detail = str(cause).strip() or type(cause).__name__
-        raise ReportParseError(str(path), f"corrupt or truncated PDF: {detail[:80]}") from exc
-
-
-def _lines(words: Iterable[dict]) -> list[_Line]:
+def _lines(words: Iterable[Word]) -> list[_Line]:
     """Group words into visual lines, top to bottom."""
-    groups: list[list[dict]] = []
+    groups: list[list[Word]] = []
     span = (0.0, 0.0)
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+    for word in sorted(words, key=attrgetter("top", "x0")):
         if groups:
-            overlap = min(span[1], word["bottom"]) - max(span[0], word["top"])
-            if overlap >= 0.5 * min(span[1] - span[0], word["bottom"] - word["top"]):
+            overlap = min(span[1], word.bottom) - max(span[0], word.top)
+            if overlap >= 0.5 * min(span[1] - span[0], word.bottom - word.top):
                 groups[-1].append(word)
-                span = (min(span[0], word["top"]), max(span[1], word["bottom"]))
+                span = (min(span[0], word.top), max(span[1], word.bottom))
                 continue
         groups.append([word])
-        span = (word["top"], word["bottom"])
-    return [_line(sorted(g, key=lambda w: w["x0"])) for g in groups]
+        span = (word.top, word.bottom)
+    return [_line(sorted(g, key=attrgetter("x0"))) for g in groups]
 
 
-def _line(words: list[dict]) -> _Line:
+@dataclass(slots=True)
+class _Token:
+    """Words of a line that touch, joined: a word and its raised footnote marker, say."""
+
+    text: str
+    x0: float
+    x1: float
+
+
+def _line(words: list[Word]) -> _Line:
     """Build one line: dominant size, bold, superscripts and a leading bullet label."""
-    weight: Counter[float] = Counter()
+    weight: dict[float, int] = {}
     for w in words:
-        weight[round(w["size"], 1)] += len(w["text"])
-    size = weight.most_common(1)[0][0]
-    main = [w for w in words if abs(w["size"] - size) < 0.5] or words
-    baseline = max(w["bottom"] for w in main)
-    tokens: list[list] = []  # [text, x0, x1]
+        key = round(w.size, 1)
+        weight[key] = weight.get(key, 0) + len(w.text)
+    size = max(weight, key=weight.__getitem__)  # the first of equal weights, as Counter.most_common
+    main = [w for w in words if abs(w.size - size) < 0.5] or words
+    baseline = max(w.bottom for w in main)
+    tokens: list[_Token] = []
     for w in words:
-        text = w["text"]
-        raised = w["bottom"] < baseline - SUPERSCRIPT_RISE * size
-        if text.isdigit() and raised and w["size"] < SUPERSCRIPT_RATIO * size:
+        text = w.text
+        raised = w.bottom < baseline - SUPERSCRIPT_RISE * size
+        if text.isdigit() and raised and w.size < SUPERSCRIPT_RATIO * size:
             text = text.translate(SUPERSCRIPTS)
         # Words split only by a change of font (a raised marker, a bold word) touch.
-        if tokens and w["x0"] - tokens[-1][2] < 0.1 * min(size, w["size"]):
-            tokens[-1][0] += text
-            tokens[-1][2] = w["x1"]
+        if tokens and w.x0 - tokens[-1].x1 < 0.1 * min(size, w.size):
+            tokens[-1].text += text
+            tokens[-1].x1 = w.x1
         else:
-            tokens.append([text, w["x0"], w["x1"]])
-    chars = sum(len(w["text"]) for w in main)
-    bold = sum(len(w["text"]) for w in main if BOLD_FONT.search(w["fontname"])) >= 0.9 * chars
-    top = min(w["top"] for w in main)
-    line = _Line(" ".join(t[0] for t in tokens), tokens[0][1], top, baseline, size, bold)
+            tokens.append(_Token(text, w.x0, w.x1))
+    chars = sum(len(w.text) for w in main)
+    bold = sum(len(w.text) for w in main if w.bold) >= 0.9 * chars
+    top = min(w.top for w in main)
+    line = _Line(" ".join(t.text for t in tokens), tokens[0].x0, top, baseline, size, bold)
     _find_label(line, tokens)
     return line
 
 
-def _find_label(line: _Line, tokens: list[list]) -> None:
+def _find_label(line: _Line, tokens: list[_Token]) -> None:
     """Spot a bullet glyph or list number at the start of the line."""
-    head, x0, x1 = tokens[0]
+    head = tokens[0].text
     if len(head) > 1 and head[0] in BULLET_GLYPHS:
         # Glyph glued to the text: split it off, taking it as one character wide.
+        x0, x1 = tokens[0].x0, tokens[0].x1
         split = x0 + (x1 - x0) / len(head)
-        tokens = [[head[0], x0, split], [head[1:], split, x1], *tokens[1:]]
+        tokens = [_Token(head[0], x0, split), _Token(head[1:], split, x1), *tokens[1:]]
         head = head[0]
     if len(tokens) < 2:
         return
-    hanging = tokens[1][1] - tokens[0][2] > HANGING_GAP * line.size
-    if head in BULLET_GLYPHS or UNMAPPED_GLYPH.match(head):
+    hanging = tokens[1].x0 - tokens[0].x1 > HANGING_GAP * line.size
+    # A glyph with no Unicode mapping, in front of indented text, is a bullet symbol.
+    if head in BULLET_GLYPHS or head == UNMAPPED:
         line.label, line.label_certain = "-", True
     elif head in AMBIGUOUS_BULLETS:
         line.label, line.label_certain = "-", hanging
@@ -188,8 +188,8 @@ def _find_label(line: _Line, tokens: list[list]) -> None:
         line.label, line.label_certain = head, hanging
     else:
         return
-    line.rest = " ".join(t[0] for t in tokens[1:])
-    line.text_x0 = tokens[1][1]
+    line.rest = " ".join(t.text for t in tokens[1:])
+    line.text_x0 = tokens[1].x0
 
 
 def _layout(pages: list[tuple[float, list[_Line]]]) -> list[Block]:
@@ -199,9 +199,9 @@ def _layout(pages: list[tuple[float, list[_Line]]]) -> list[Block]:
     running = _running_texts(pages)
     raws: list[_Raw] = []
     for number, (height, lines) in enumerate(pages, start=1):
-        lines = _strip_furniture(lines, height, running)
+        heads, lines, feet = _split_furniture(lines, height, running, body)
         lines, notes = _split_footnotes(lines, body)
-        page_raws = _group(lines, body, gap) + notes
+        page_raws = heads + _group(lines, body, gap) + notes + feet
         for raw in page_raws:
             raw.page = number
         raws.extend(page_raws)
@@ -243,18 +243,33 @@ def _running_texts(pages: list[tuple[float, list[_Line]]]) -> set[str]:
     return {key for key, count in seen.items() if key and count >= needed}
 
 
-def _strip_furniture(lines: list[_Line], height: float, running: set[str]) -> list[_Line]:
-    """Drop page numbers and running heads/footers from the top and bottom of a page."""
+def _split_furniture(
+    lines: list[_Line], height: float, running: set[str], body: float
+) -> tuple[list[_Raw], list[_Line], list[_Raw]]:
+    """Take page numbers and running heads/footers off the top and bottom of a page.
 
-    def furniture(line: _Line) -> bool:
-        return bool(PAGE_NUMBER.match(line.text.strip())) or _furniture_key(line.text) in running
+    Returns the furniture above the text and below it as ``dropped`` blocks, each with the
+    reason, and the lines left between. Furniture is small print: a line in heading type is
+    kept, such as a cover's title high on the page that the running head repeats.
+    """
 
-    lines = list(lines)
-    while lines and lines[0].bottom <= MARGIN_ZONE * height and furniture(lines[0]):
-        lines.pop(0)
-    while lines and lines[-1].top >= (1 - MARGIN_ZONE) * height and furniture(lines[-1]):
-        lines.pop()
-    return lines
+    def reason(line: _Line) -> str:
+        if line.size >= HEADING_RATIO * body:
+            return ""
+        if PAGE_NUMBER.match(line.text.strip()):
+            return PAGE_NUMBER_REASON
+        return RUNNING_REASON if _furniture_key(line.text) in running else ""
+
+    def dropped(line: _Line) -> _Raw:
+        line.rest = line.text
+        return _Raw("dropped", [line], marker=reason(line))
+
+    start, end = 0, len(lines)
+    while start < end and lines[start].bottom <= MARGIN_ZONE * height and reason(lines[start]):
+        start += 1
+    while end > start and lines[end - 1].top >= (1 - MARGIN_ZONE) * height and reason(lines[end - 1]):
+        end -= 1
+    return [dropped(ln) for ln in lines[:start]], lines[start:end], [dropped(ln) for ln in lines[end:]]
 
 
 def _split_footnotes(lines: list[_Line], body: float) -> tuple[list[_Line], list[_Raw]]:
@@ -340,6 +355,10 @@ def _to_blocks(raws: list[_Raw], body: float) -> list[Block]:
         joiner = " " if raw.kind == "heading" else "\n"
         text = joiner.join(ln.rest.strip() for ln in raw.lines if ln.rest.strip())
         if not text:
+            continue
+        if raw.kind == "dropped":
+            # Furniture is taken out before pages are joined: the break belongs to the text after it.
+            blocks.append(Block(text, raw.kind, raw.page, marker=raw.marker))
             continue
         blocks.append(Block(text, raw.kind, raw.page, raw.page > last_page, level, raw.marker))
         last_page = raw.page
