@@ -81,7 +81,7 @@ def index(corpus_dir: Path, index_dir: Path | None, rebuild: bool, wait: float, 
         f"{len(summary.removed)} removed, {len(summary.failed)} failed; "
         f"{summary.paragraphs} paragraphs in {index_dir} ({summary.seconds:.1f} s)"
     )
-    for relative in summary.indexed:
+    for relative in sorted(summary.indexed):  # workers finish in any order: list by name
         click.echo(f"  {relative}: {summary.coverage[relative]:.0%} of its words indexed")
     for relative, share in summary.low_coverage:
         click.echo(
