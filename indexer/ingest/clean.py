@@ -30,6 +30,8 @@ BOILERPLATE_RES = tuple(
         r"^\s*(google analytics|cookie (policy|settings|preferences))\s*$",
         r"^\s*(back to top|print this page|share this page|share on (twitter|facebook|linkedin))\s*$",
         r"^\s*(you are here|breadcrumbs?)\s*:?",
+        # A breadcrumb trail: "Home > News > PCC responds", "Home / Publications / PEEL".
+        r"^\s*home\s*(>|»|›|/)\s*\S.{0,150}$",
         r"^\s*main content (is )?below\s*$",
         r"^\s*(planned |scheduled )?(website |site |service )?(downtime|maintenance|outage)( tonight| today)?\s*$",
         r"\b(website|site)\b.{0,80}\b(unavailable|offline|down for|maintenance)\b",

@@ -74,6 +74,8 @@ FORCE_RESPONSE_RES = tuple(
     re.compile(pattern, re.I | re.M)
     for pattern in (
         r"\b(the )?force'?s? response to (the )?(hmic\w*|inspectorate)",
+        r"\b(police|constabulary)['’]?s? (formal )?response to (the )?(hmic\w*|his majesty|her majesty|inspectorate)",
+        r"^\s*(force|chief constable['’]?s?) response\s*[:–-]",
         r"\breport of the (chief constable|commissioner of police|commissioner)\b"
         r"[\s\S]{0,600}\b(members|committee|panel|board)\b",
     )
@@ -98,6 +100,7 @@ TITLE_PREFIX_RE = re.compile(r"^(?:[A-Z][A-Za-z ]{1,20}):\s+(?=[A-Z])")
 # "police and crime plan for Devon...": a PCC's area named right after these words.
 PCC_CONTEXTS = ("commissioner", "OPCC", "police and crime plan", "police fire and crime plan")
 PCC_JOINERS = ("", "for", "of", "for the", "of the")
+POSSESSIVE_OFFICES = ("police and crime commissioner", "police, fire and crime commissioner", "pcc", "commissioner")
 # A force's area named bare, where the words around it say policing: "police business in Devon and
 # Cornwall", "custody suites in Humberside". (A postal address names a town, never these.)
 POLICING_CONTEXTS = (
@@ -180,6 +183,9 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
             for context in PCC_CONTEXTS:
                 for joiner in PCC_JOINERS:
                     force_terms.append((f"{context} {joiner} {area}", entry["name"]))
+            # "Cleveland's Police and Crime Commissioner", "Surrey's PCC".
+            for office in POSSESSIVE_OFFICES:
+                force_terms += [(f"{area}{mark} {office}", entry["name"]) for mark in ("'s", "’s")]
             force_terms += [(f"{context} {area}", entry["name"]) for context in POLICING_CONTEXTS]
     area_names = {}
     for entry in area_data["area"]:
@@ -218,7 +224,7 @@ def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) 
     """Everything the text says about the report it belongs to."""
     gazetteer = load_gazetteer()
     printed = structure.title or _title_from_paragraphs(structure)
-    title = _trim_title(printed or fallback_title)
+    title = _with_subtitle(_trim_title(printed), structure) if printed else fallback_title
     section_types = {section_type for _, section_type in structure.headings}
     letter = any(reason == "salutation" for _, reason in structure.dropped)
     doc_type = document_type(title, full_text, section_types, letter=letter)
@@ -409,6 +415,29 @@ def _subject_from_text(text: str) -> str | None:
         return None
     # "your report on ..." is the inspectorate's report, as a reader of the response sees it.
     return re.sub(r"^your\b", "the", comment["subject"].strip(), flags=re.I)
+
+
+SUBTITLE_RE = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:joint\s+|unannounced\s+|national\s+|thematic\s+)*"
+    r"(?:inspection|review|report|assessment)\s+(?:of|on|into)\s+\S",
+    re.I,
+)
+"""A cover's subtitle that says what the report is about: "An inspection of Cleveland Police"."""
+SHORT_TITLE_WORDS = 3
+SUBTITLE_LINES = 4
+
+
+def _with_subtitle(title: str, structure: Structure) -> str:
+    """A short cover title ("PEEL 2021/22") with the subtitle that names its subject, when one follows."""
+    if len(title.split()) > SHORT_TITLE_WORDS:
+        return title
+    early = [heading for heading, _ in structure.headings[:SUBTITLE_LINES]]
+    early += [paragraph.text for paragraph in structure.paragraphs[:SUBTITLE_LINES]]
+    for line in early:
+        line = " ".join(line.split())
+        if SUBTITLE_RE.match(line) and len(line) <= TITLE_MAX_CHARS and not line.endswith("."):
+            return f"{title}: {line}"
+    return title
 
 
 def _trim_title(title: str) -> str:

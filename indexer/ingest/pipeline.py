@@ -88,14 +88,17 @@ def parse_report_with_structure(
     if not structure.paragraphs:
         raise ReportParseError(relative, "no paragraphs of text found")
     full_text = "\n".join(block.text for block in cleaned)
-    meta = read_metadata(structure, full_text, fallback_title=Path(relative).stem.replace("-", " ").replace("_", " "))
-    meta, responds_to = apply_sidecar(meta, path)
+    read = read_metadata(structure, full_text, fallback_title=Path(relative).stem.replace("-", " ").replace("_", " "))
+    meta, responds_to = apply_sidecar(read, path)
     printed_title = " ".join((structure.title or "").split())
-    if printed_title and printed_title != meta.title:
+    # The printed title line is indexed as (part of) the title, unless the title is another line.
+    if printed_title and printed_title not in meta.title:
         if printed_title.startswith(meta.title):
             dropped.append((printed_title[len(meta.title) :].strip(), "printed after the title (byline or dates)"))
-        else:
+        elif meta.title != read.title:
             dropped.append((printed_title, "title line, replaced by the sidecar's title"))
+        else:
+            dropped.append((printed_title, "first line, above the line that names the document"))
     report_id = report_id_for(relative)
     year = int(meta.published[:4]) if meta.published else None
     seen: dict[str, int] = {}

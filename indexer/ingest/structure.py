@@ -81,6 +81,8 @@ FINDING_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(notable|innovative|good) practice\s*(\d+)?\s*[:.–—-]\s*\S", "notable_practice"),
     )
 )
+DEADLINE_LED = FINDING_LABELS[3][0]
+"""The label pattern of a recommendation that opens with its deadline."""
 QUESTION_HEADING_MAX_CHARS = 200
 TITLE_MAX_CHARS = 250
 PILLAR_RE = re.compile(r"^(effectiveness|efficiency|legitimacy|leadership)(\s*\(\d{4}\))?$", re.I)
@@ -174,7 +176,10 @@ def finding_number(text: str) -> str | None:
 def labelled_finding(text: str) -> str | None:
     """The finding type a paragraph's own label gives it ("Recommendation 3: ..."), if any."""
     unnumbered = PRINTED_NUMBER_RE.sub("", text, count=1)
+    introduces = text.rstrip().endswith(":")
     for pattern, finding_type in FINDING_LABELS:
+        if pattern is DEADLINE_LED and introduces:
+            continue  # "Within three months, the force should:" introduces the recommendations that follow
         if pattern.match(unnumbered):
             return finding_type
     return None

@@ -78,7 +78,10 @@ FRONT_MATTER = {
         "responds_to_published": None,
     },
     "thematic-report.txt": {
-        "title": "Seen and heard",
+        "title": (
+            "Seen and heard: A national thematic inspection of how police forces respond to children who go missing "
+            "from care"
+        ),
         "doc_type": "thematic_report",
         "published": "2019-11",
         "inspectorates": ("HMICFRS",),
@@ -97,6 +100,39 @@ FRONT_MATTER = {
         "author": "HMICFRS",
         "programme": ("PEEL",),
         "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "peel-cover-report.txt": {
+        "title": "PEEL 2021/22: An inspection of Cleveland Police",
+        "doc_type": "inspection_report",
+        "published": "2022-09",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Cleveland Police",),
+        "author": "HMICFRS",
+        "programme": ("PEEL",),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "pcc-news-statement.txt": {
+        "title": "PCC response to HMICFRS PEEL report",
+        "doc_type": "pcc_response",
+        "published": "2022-09-20",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Cleveland Police",),
+        "author": "Cleveland's Police and Crime Commissioner",
+        "programme": ("PEEL",),
+        "responds_to_title": "HMICFRS PEEL report",
+        "responds_to_published": "2022-09-20",
+    },
+    "force-response-table.txt": {
+        "title": "West Midlands Police response to HMICFRS Stalking and Harassment Inspection",
+        "doc_type": "force_response",
+        "published": "2024-06-14",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("West Midlands Police",),
+        "author": "West Midlands Police",
+        "programme": (),
+        "responds_to_title": "HMICFRS Stalking and Harassment Inspection",
         "responds_to_published": None,
     },
     "peel-graded-page.html": {
@@ -195,6 +231,17 @@ FINDINGS = {
         ("area_for_improvement", "The quality of children's plans"),
     ],
     "pcc-response-letter.txt": [],
+    "peel-cover-report.txt": [
+        ("cause_of_concern", "The force is not effective"),
+        ("recommendation", "implement a plan"),
+        ("recommendation", "review its arrangements"),
+        ("area_for_improvement", "The force should improve how it records equality data"),
+    ],
+    "pcc-news-statement.txt": [],
+    "force-response-table.txt": [
+        ("recommendation", "By 31 October 2024, chief constables"),
+        ("recommendation", "Within 6 months, chief constables"),
+    ],
     "thematic-report.txt": [
         ("recommendation", "Recommendation 1: By 31 March 2020, all chief constables"),
         ("recommendation", "Recommendation 2: Within six months, the NPCC lead"),

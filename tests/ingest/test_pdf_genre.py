@@ -294,7 +294,7 @@ def test_thematic_report_through_the_pipeline(tmp_path: Path) -> None:
     report = parse_report(thematic_report(tmp_path / "thematic-stalking.pdf"), tmp_path)
     meta = report.meta
     assert (meta.title, meta.doc_type, meta.published, meta.inspectorates, meta.forces) == (
-        "Closing the gap",
+        "Closing the gap: A national thematic inspection of how the police respond to stalking",
         "thematic_report",
         "2026-03",
         ("HMICFRS",),
