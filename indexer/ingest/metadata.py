@@ -26,7 +26,7 @@ MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS.split("|"), s
 DAY_MONTH_YEAR = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTHS}),?\s+(?P<year>\d{{4}})"
 MONTH_YEAR = rf"(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
 PUBLISHED_ON_RE = re.compile(rf"\bpublished(?:\s+on)?\s*:?\s+(?:the\s+)?{DAY_MONTH_YEAR}", re.I)
-PUBLISHED_IN_RE = re.compile(rf"\bpublished(?:\s+in|\s*:)\s+{MONTH_YEAR}", re.I)
+PUBLISHED_IN_RE = re.compile(rf"\bpublished(?:\s+in|\s*:)?\s+{MONTH_YEAR}", re.I)
 # "Last updated 12/05/2019", "Date response sent: 07/11/2018": UK day/month order.
 NUMERIC_DATE_LABEL_RE = re.compile(
     r"\b(?:last updated|updated|date (?:response )?sent|date of (?:publication|issue)|published|date)\s*(?:on)?\s*:?\s*"
@@ -67,6 +67,9 @@ PROGRESS_RES = tuple(
         r"\[status\]",
         r"^\s*status\s*:\s*(completed?|being progressed|in progress|awaiting review|superseded|not started|closed)\b",
         r"\brecommendation progress\b",
+        r"^\s*status\s*\n\s*(completed?|being progressed|in progress|awaiting review|superseded|not started"
+        r"|closed)\s*$",
+        r"^\s*progress update\s*:",
         r"\bprogress (update|report)s? (on|against)\b.{0,80}\brecommendations?\b",
     )
 )
@@ -353,7 +356,8 @@ RESPONSE_TO_RE = re.compile(
 RESPONSE_TITLE_RE = re.compile(
     r"\b(?:commissioner|pcc|opcc|pfcc|mayor|chief constable)['’]?s?\b.{0,60}?"
     r"\b(?:responses?|responds?|comments?|statement|reply)\b|\b(?:force|constabulary|police)['’]?s?\s+"
-    r"(?:responses?|statement|reply)\b|^(?:responses?|reply|statement|comments?)\b|\bminutes?\b",
+    r"(?:responses?|statement|reply)\b|^(?:responses?|reply|statement|comments?)\b|\bminutes?\b"
+    r"|\bsection 55 (?:response|letter|report)\b",
     re.I,
 )
 """A title that names its document as a response, rather than repeating the report's title."""

@@ -61,7 +61,7 @@ def test_programme_filter(genre_client):
     facets = {f["value"]: f["count"] for f in genre_client.get("/api/search").get_json()["facets"]["programme"]}
     assert set(facets) == {"PEEL", "JTAI", "custody", "crime data integrity", "thematic"}
     custody = genre_client.get("/api/search?programme=custody").get_json()
-    assert {hit["report_id"] for hit in custody["results"]} == {"custody-joint-inspection"}
+    assert {hit["report_id"] for hit in custody["results"]} == {"custody-joint-inspection", "custody-report-gwent"}
 
 
 def test_report_page_shows_grades_and_findings_in_detail(genre_client):

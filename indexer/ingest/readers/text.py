@@ -42,6 +42,8 @@ LABEL_LINE_RE = re.compile(
     r"|published|reference( no\.?)?|last updated|date)\b",
     re.I,
 )
+LETTER_LINE_RE = re.compile(r"^\s*(dear\s+\S.{0,60}|yours\s+(sincerely|faithfully|truly)\b.{0,20})$", re.I)
+"""A letter's salutation and sign-off stand on lines of their own."""
 SPARSE_BLANK_LINES = 0.2
 """Fewer blank lines than this share of the text lines: blank lines do not separate the paragraphs."""
 LONG_GROUP_LINES = 12
@@ -128,7 +130,10 @@ class _Layout:
         """Whether the paragraph (or heading) ends with ``line``, given the line that follows it."""
         if "\t" in line and "\t" in following:
             return False  # rows of a table laid out with tabs (a signature block in columns, say)
-        if any(LONE_NUMBER_RE.match(text) or LABEL_LINE_RE.match(text) for text in (line, following)):
+        if any(
+            LONE_NUMBER_RE.match(text) or LABEL_LINE_RE.match(text) or LETTER_LINE_RE.match(text)
+            for text in (line, following)
+        ):
             return True  # a page number, or a label such as "Contents" or "Published: ...", stands alone
         short = len(line) < SHORT_LINE * self.width
         ends_sentence = bool(SENTENCE_END_RE.search(line))
