@@ -47,21 +47,24 @@ def test_second_indexer_is_refused_while_one_runs(indexed):
     """Two real indexers: the second says "index is locked" and exits non-zero; the first finishes."""
     corpus, index_dir = indexed
     before = index_contents(index_dir)
-    write_corpus(corpus, dict.fromkeys(range(12), 1))
+    # Long reports, so that the first holds the lock for seconds: the second's start-up alone takes about one.
+    write_corpus(corpus, dict.fromkeys(range(12), 1), paragraphs=600)
     # The first may itself meet the probe below holding the lock for an instant: let it wait.
     first = start_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet", "--wait", "30")
-    deadline = time.monotonic() + 20
-    while not _lock_is_held(index_dir):
-        assert first.poll() is None, "the first indexer finished before the lock was seen"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    started = time.monotonic()
-    second = run_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet")
-    _assert_refused(second, time.monotonic() - started, bound=5)
-    _stdout, stderr = first.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 20
+        while not _lock_is_held(index_dir):
+            assert first.poll() is None, "the first indexer finished before the lock was seen"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        started = time.monotonic()
+        second = run_findings("index", str(corpus), "--index-dir", str(index_dir), "--quiet")
+        _assert_refused(second, time.monotonic() - started, bound=5)
+    finally:  # a failed check leaves no process or open pipe behind for later tests to trip over
+        _stdout, stderr = first.communicate(timeout=60)
     assert first.returncode == 0, stderr
     after = index_contents(index_dir)
-    assert after != before and len(after.paragraph_ids) == len(before.paragraph_ids)
+    assert (len(before.paragraph_ids), len(after.paragraph_ids)) == (12 * 31, 12 * 607)
 
 
 @pytest.mark.parametrize("wait", ["0", "0.5"])
