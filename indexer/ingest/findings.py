@@ -15,7 +15,8 @@ from indexer.ingest.structure import MONTHS
 # Who a finding asks to act, named as the subject of "should", "must", "needs to" ...
 ACTORS: tuple[tuple[str, str], ...] = (
     ("chief constables", r"(?:all |every )?chief constables?|all forces|forces"),
-    ("the force", r"the (?:force|constabulary)|[A-Z][a-z]+(?: [A-Z][a-z]+)* (?:Police|Constabulary)"),
+    # A force by name is capitalised: "Kent Police" (the rest of the patterns ignore case).
+    ("the force", r"the (?:force|constabulary)|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+){0,3} (?:Police|Constabulary))"),
     ("NPCC", r"(?:the )?(?:npcc|national police chiefs'? council)(?: lead[\w ,'-]{0,60})?"),
     ("PCCs", r"(?:all )?(?:police(?:,)? (?:fire )?and crime commissioners|pccs)"),
     ("College of Policing", r"(?:the )?college of policing"),
@@ -48,10 +49,21 @@ AGENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bCAMHS\b|school nurs\w+|\bGPs?\b|\bhospitals?\b|\bemergency departments?\b",
         ),
         ("youth offending team", r"youth offending|\bYOT\b|\bYOS\b|youth justice service"),
-        ("education", r"\bschools?\b|\beducation (?:settings?|providers?)\b"),
+        ("education", r"\bschools?\b(?! nurs)|\beducation (?:settings?|providers?)\b"),  # school nurses: health
         ("probation", r"\bprobation service\b|\bprobation practitioners?\b"),
     )
 )
+
+
+AGENCY_WORDS = {
+    "police": ("police", "force", "constabulary"),
+    "children's social care": ("social", "children", "local authority"),
+    "health": ("health", "ccg", "nhs", "camhs", "nurs", "gp", "hospital", "emergency"),
+    "youth offending team": ("youth", "yot", "yos"),
+    "education": ("school", "education"),
+    "probation": ("probation",),
+}
+"""Words one of which an agency's pattern needs: a cheap test before the pattern is run."""
 
 
 def addressees(text: str) -> tuple[str, ...]:
@@ -62,9 +74,12 @@ def addressees(text: str) -> tuple[str, ...]:
         for name, pattern in ACTOR_RES:
             if pattern.search(clause) and name not in found:
                 found.append(name)
-    for name, pattern in AGENCIES:
-        if pattern.search(text) and name not in found:
-            found.append(name)
+    lowered = text.lower()
+    found += [
+        name
+        for name, pattern in AGENCIES
+        if name not in found and any(word in lowered for word in AGENCY_WORDS[name]) and pattern.search(text)
+    ]
     return tuple(found)
 
 

@@ -232,8 +232,10 @@ def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) 
     letter = any(reason == "salutation" for _, reason in structure.dropped)
     doc_type = document_type(title, full_text, section_types, letter=letter)
     areas = _areas(title, structure, gazetteer)
-    forces = _forces(f"{title}\n{full_text}", areas, gazetteer, title)
-    inspectorates = _inspectorates(f"{title}\n{full_text}", gazetteer)
+    # The same text as :func:`evidence` reads, so that the gazetteers' one pass over it serves both.
+    named_text = f"{structure.title or ''}\n{full_text}"
+    forces = _forces(named_text, areas, gazetteer, title)
+    inspectorates = _inspectorates(named_text, gazetteer)
     body = "\n".join(paragraph.text for paragraph in structure.paragraphs)
     published, _ = published_with_evidence(title, full_text, structure.letter_date)
     meta = ReportMeta(
@@ -244,7 +246,7 @@ def read_metadata(structure: Structure, full_text: str, *, fallback_title: str) 
         forces=forces,
         areas=tuple(name for name, _ in areas),
         source_url=_source_url(structure, body),
-        author=join_names(list(_inspectorate_names_as_written(f"{title}\n{full_text}", inspectorates, gazetteer))),
+        author=join_names(list(_inspectorate_names_as_written(named_text, inspectorates, gazetteer))),
         programme=programmes(title, full_text, doc_type),
     )
     if doc_type not in RESPONSE_TYPES or doc_type == "progress_update":
@@ -504,34 +506,59 @@ def document_type_with_evidence(
     return "inspection_report", "no words of a response, a thematic or a tracker: an inspection report"
 
 
-def evidence(meta: ReportMeta, structure: Structure, full_text: str) -> dict[str, list[tuple[str, str]]]:
-    """For each fact of the front matter, (value, the line it came from); for ``findings inspect``."""
+SIDECAR_SOURCE = "(from the sidecar file)"
+
+
+def evidence(
+    meta: ReportMeta, structure: Structure, full_text: str, *, given: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[str, str]]]:
+    """For each fact of the front matter, (value, the line it came from); for ``findings inspect``.
+
+    ``given`` names the fields a sidecar set: their source is the sidecar, not a line of the text.
+    """
     gazetteer = load_gazetteer()
-    lines = [line.strip() for line in f"{structure.title or ''}\n{full_text}".split("\n") if line.strip()]
+    text = f"{structure.title or ''}\n{full_text}"
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+
+    def line_at(position: int) -> str:
+        """The line of ``text`` that holds ``position``."""
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        return text[start : end if end >= 0 else len(text)].strip()
 
     def line_of(words: str | None) -> str:
         if not words:
             return "(not stated in the text)"
         first = words.strip().split("\n")[0]
-        return next((line for line in lines if first in line), first)
+        found = text.find(first)
+        return line_at(found) if found >= 0 else first
+
+    stated, stated_words = published_with_evidence(meta.title, full_text, structure.letter_date)
 
     def dated(value: str | None) -> str:
-        """The first line stating the date ``value`` in any of the forms dates are read in."""
-        if not value:
+        """The line stating the date ``value``: the words it was read from, else its first mention in any form."""
+        if not value or "published" in given:
             return "(not stated in the text)"
-        for line in lines:
-            for pattern in (DATE_RE, NUMERIC_DATE_LABEL_RE, MONTH_YEAR_RE):
-                for match in pattern.finditer(line):
-                    if _any_iso(match) == value:
-                        return line
-        return "(not stated in the text)"
+        if value == stated and stated_words:
+            return line_of(stated_words)
+        positions = []
+        for pattern in (DATE_RE, NUMERIC_DATE_LABEL_RE, MONTH_YEAR_RE):
+            first = next((match for match in pattern.finditer(text) if _any_iso(match) == value), None)
+            if first:
+                positions.append(first.start())
+        return line_at(min(positions)) if positions else "(not stated in the text)"
 
     section_types = {section_type for _, section_type in structure.headings}
     letter = any(reason == "salutation" for _, reason in structure.dropped)
     _, type_words = document_type_with_evidence(meta.title, full_text, section_types, letter=letter)
 
+    # Where each name first occurs: one pass over the text's words per gazetteer.
+    matchers = (gazetteer.inspectorates, gazetteer.forces)
+    first_named = {id(matcher): matcher.first_positions(text) for matcher in matchers}
+
     def named(value: str, matcher: TermMatcher) -> str:
-        return next((line for line in lines if value in matcher.labels(line)), "(from a joint inspection's name)")
+        position = first_named[id(matcher)].get(value)
+        return "(from a joint inspection's name)" if position is None else line_at(position)
 
     def programme_line(name: str) -> str:
         pattern = dict(PROGRAMMES).get(name, THEMATIC_RE)
@@ -552,6 +579,8 @@ def evidence(meta: ReportMeta, structure: Structure, full_text: str) -> dict[str
         facts["responds_to_published"] = [
             (meta.responds_to_published or "none", dated(meta.responds_to_published))
         ]
+    for name in given & set(facts):
+        facts[name] = [(value, SIDECAR_SOURCE) for value, _ in facts[name]]
     return facts
 
 

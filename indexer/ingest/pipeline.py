@@ -164,10 +164,17 @@ def parse_report_with_structure(
         words_read=count_words(block.text for block in blocks),
         words_indexed=_words_covered(blocks, indexed_text),
         facts=tuple(
-            (name, value, line) for name, pairs in evidence(meta, structure, full_text).items() for value, line in pairs
+            (name, value, line)
+            for name, pairs in evidence(meta, structure, full_text, given=_changed_fields(read, meta)).items()
+            for value, line in pairs
         ),
     )
     return report, structure, full_text
+
+
+def _changed_fields(before, after) -> frozenset[str]:
+    """The metadata fields a sidecar changed."""
+    return frozenset(name for name in vars(before) if getattr(before, name) != getattr(after, name))
 
 
 def section_grades(structure: Structure) -> dict[str, str]:

@@ -13,9 +13,12 @@ any ending of its last word. A term written in capitals (an acronym such as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 WORD_RE = re.compile(r"\w+")
+RECENT_TEXTS = 4
+RECENT_MIN_CHARS = 2000
+"""Only long texts are worth remembering (short ones, such as single lines, are cheap to match again)."""
 
 
 class TermMatcher:
@@ -43,21 +46,65 @@ class TermMatcher:
                 table.setdefault(tuple(raw) if exact else lower, set()).add(label)
                 self._lengths.setdefault(lower[0], set()).add(len(raw))
         self._prefix_tuple = tuple(self._prefixes)
+        self._recent: dict[str, dict[str, int]] = {}
 
     def labels(self, text: str) -> set[str]:
         """Labels of every term that occurs in ``text``."""
-        words = WORD_RE.findall(text)
-        lowered = [word.lower() for word in words]
+        known = self._recent.get(text)
+        if known is not None:
+            return set(known)
+        if len(text) >= RECENT_MIN_CHARS:
+            return set(self.first_positions(text))
         found: set[str] = set()
+        for _, labels in self._matches(WORD_RE.findall(text)):
+            found |= labels
+        return found
+
+    def first_positions(self, text: str) -> dict[str, int]:
+        """For each label found in ``text``, where its first term starts (a character offset).
+
+        The last few texts' answers are kept: reading a report asks about the same whole text twice
+        (its metadata, then the lines its facts come from), and a pass over a long report's words is
+        the costly part.
+        """
+        known = self._recent.get(text)
+        if known is not None:
+            return dict(known)
+        first_word: dict[str, int] = {}
+        for index, labels in self._matches(WORD_RE.findall(text)):
+            for label in labels:
+                first_word.setdefault(label, index)
+        # Word numbers to character offsets, reading only as far as the last first occurrence.
+        wanted = sorted(set(first_word.values()))
+        offsets: dict[int, int] = {}
+        if wanted:
+            for number, match in enumerate(WORD_RE.finditer(text)):
+                if number == wanted[len(offsets)]:
+                    offsets[number] = match.start()
+                    if len(offsets) == len(wanted):
+                        break
+        first = {label: offsets[index] for label, index in first_word.items()}
+        if len(text) >= RECENT_MIN_CHARS:
+            if len(self._recent) >= RECENT_TEXTS:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = first
+        return dict(first)
+
+    def _matches(self, words: list[str]) -> Iterator[tuple[int, set[str]]]:
+        """(word index, labels of the terms starting there) for each word where terms start."""
+        lowered = [word.lower() for word in words]
+        lengths, terms, exact, wild = self._lengths, self._terms, self._exact, self._wild
+        prefixes = self._prefix_tuple
         for index, word in enumerate(lowered):
-            for length in self._lengths.get(word, ()):
+            found: set[str] | None = None
+            for length in lengths.get(word, ()):
                 key = tuple(lowered[index : index + length])
-                if key in self._terms:
-                    found |= self._terms[key]
+                if key in terms:
+                    found = (found or set()) | terms[key]
                 exact_key = tuple(words[index : index + length])
-                if exact_key in self._exact:
-                    found |= self._exact[exact_key]
-            for words_wild, label in self._wild.get(word, ()):
+                if exact_key in exact:
+                    found = (found or set()) | exact[exact_key]
+            for words_wild, label in wild.get(word, ()):
                 size = len(words_wild)
                 candidate = lowered[index : index + size]
                 if (
@@ -65,9 +112,10 @@ class TermMatcher:
                     and tuple(candidate[:-1]) == words_wild[:-1]
                     and candidate[-1].startswith(words_wild[-1])
                 ):
-                    found.add(label)
-            if self._prefix_tuple and word.startswith(self._prefix_tuple):
+                    found = (found or set()) | {label}
+            if prefixes and word.startswith(prefixes):
                 for prefix, labels in self._prefixes.items():
                     if word.startswith(prefix):
-                        found |= labels
-        return found
+                        found = (found or set()) | labels
+            if found:
+                yield index, found

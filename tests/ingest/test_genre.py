@@ -355,7 +355,7 @@ FINDING_DETAILS = {
     "jtai-letter-agencies.txt": [
         ("strength", None, (), None, None, "Leaders across"),
         ("area_for_improvement", None, ("police", "children's social care"), None, None, "Police officers"),
-        ("area_for_improvement", None, ("health", "education"), None, None, "Health visitors"),
+        ("area_for_improvement", None, ("health",), None, None, "Health visitors"),
         ("area_for_improvement", None, ("youth offending team",), None, None, "The youth offending team"),
         ("area_for_improvement", None, ("children's social care",), None, None, "The quality of children's plans"),
     ],
