@@ -72,11 +72,23 @@ def _grades(records: list[dict]) -> list[dict]:
     seen: dict[tuple[str, str], dict] = {}
     for record in records:
         if record.get("grade"):
-            key = (record["section"], record["grade"])
+            question = _graded_question(record)
+            key = (question, record["grade"])
             if key not in seen:
-                question = record["section"].split(SECTION_LEVELS_SEPARATOR)[-1]
                 seen[key] = {"question": question, "grade": record["grade"], "anchor": record["anchor"]}
     return list(seen.values())
+
+
+GRADED_STATEMENT_RE = re.compile(r"^(?P<question>.{10,160}?)\s+(?:is|are|was)\s*:?\s*['‘\"“]?[a-z ]+['’\"”]?\.?$", re.I)
+
+
+def _graded_question(record: dict) -> str:
+    """What a grade is for: the question a statement names ("The extent to which the force is effective at
+    investigating crime is: adequate."), else the heading the paragraph sits under."""
+    statement = GRADED_STATEMENT_RE.match(" ".join(record["text"].split()))
+    if statement and record["grade"] in record["text"].lower():
+        return statement["question"]
+    return record["section"].split(SECTION_LEVELS_SEPARATOR)[-1]
 
 
 @bp.get("/p/<paragraph_id>")

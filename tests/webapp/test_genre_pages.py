@@ -68,8 +68,9 @@ def test_report_page_shows_grades_and_findings_in_detail(genre_client):
     soup = _soup(genre_client, "/reports/peel-graded-force-report")
     rows = {text_of(row.dt): text_of(row.dd) for row in soup.select(".report-header .summary-list__row")}
     assert rows["Grades"] == (
-        "Our judgements : Adequate Our judgements : Inadequate Investigating crime : Adequate "
-        "Protecting vulnerable people : Inadequate"
+        "The extent to which the force is effective at investigating crime : Adequate "
+        "The extent to which the force is effective at protecting vulnerable people : Inadequate "
+        "Investigating crime : Adequate Protecting vulnerable people : Inadequate"
     )
     assert rows["Programme"] == "PEEL"
     assert rows["By"] == "HMICFRS"
