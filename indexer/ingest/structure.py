@@ -110,6 +110,8 @@ VALEDICTION_RE = re.compile(r"^yours (sincerely|faithfully|truly)\b", re.I)
 HEADING_MAX_CHARS = 160
 SENTENCE_END = (".", ":", ";", ",", "?", "!")
 LETTER_HEAD_BLOCKS = 6
+RESPONSE_HEADING_MAX_WORDS = 6
+"""A known heading longer than this, first in a document, is its title."""
 DEFAULT_SECTION = "Summary"
 
 
@@ -200,6 +202,11 @@ def split_sections(blocks: list[Block]) -> Structure:
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         known = section_type_of(block.text) if _heading_shaped(block) else None
+        if known and index == 0 and title is None and len(block.text.split()) > RESPONSE_HEADING_MAX_WORDS:
+            # "Police and Crime Commissioner comments on HMICFRS report into ..." opening a page is its title,
+            # not the short "Commissioner's response" heading of a section.
+            title = " ".join(block.text.split())
+            continue
         if known:
             section = parent = block.text.rstrip(":")
             section_type, finding_type = known
@@ -244,7 +251,7 @@ def split_sections(blocks: list[Block]) -> Structure:
         finding = None
         if block.kind == "bullet":
             finding = introduced or (finding_type if section_type in FINDING_SECTIONS else None)
-        elif introduced and section_type in FINDING_SECTIONS:
+        elif introduced and section_type in FINDING_SECTIONS and not block.text.rstrip().endswith(":"):
             # A findings section that lists its finding as a paragraph after "...:".
             finding = introduced
         elif (

@@ -170,6 +170,28 @@ FRONT_MATTER = {
         "responds_to_title": "HMICFRS: An inspection of the effectiveness of the Regional Organised Crime Units",
         "responds_to_published": "2023-07-12",
     },
+    "youth-offending-inspection.txt": {
+        "title": "An inspection of youth offending services in Bradford",
+        "doc_type": "inspection_report",
+        "published": "2021-06",
+        "inspectorates": ("HMI Probation",),
+        "forces": ("West Yorkshire Police",),
+        "author": "HMI Probation",
+        "programme": (),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
+    "pcc-short-statement.txt": {
+        "title": "Police and Crime Commissioner comments on HMICFRS report into West Yorkshire Police",
+        "doc_type": "pcc_response",
+        "published": "2018-10-03",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("West Yorkshire Police",),
+        "author": "West Yorkshire's Police and Crime Commissioner",
+        "programme": (),
+        "responds_to_title": "HMICFRS report into West Yorkshire Police",
+        "responds_to_published": None,
+    },
     "peel-graded-page.html": {
         "title": "PEEL 2021/22: An inspection of Norfolk Constabulary",
         "doc_type": "inspection_report",
@@ -273,6 +295,12 @@ FINDINGS = {
         ("area_for_improvement", "The force should improve how it records equality data"),
     ],
     "pcc-news-statement.txt": [],
+    "pcc-short-statement.txt": [],
+    "youth-offending-inspection.txt": [
+        ("recommendation", "make sure that board members"),
+        ("recommendation", "monitor the quality of work"),
+        ("recommendation", "improve the quality of assessments"),
+    ],
     "custody-report-gwent.txt": [
         ("cause_of_concern", "1.3 The governance of the use of force"),
         ("recommendation", "1.4 The force should ensure"),
@@ -419,4 +447,15 @@ def test_grades_stay_with_their_question():
         ("How good is the force at responding to the public?", "requires improvement"),
         ("How good is the force at protecting vulnerable people?", "good"),
         ("How good is the force at protecting vulnerable people?", "good"),
+    ]
+
+
+def test_a_short_page_with_a_final_newline_is_read_line_by_line():
+    """One statement per line and no blank line: the final newline is not a blank line between paragraphs."""
+    paragraphs = [p.text for p in _report("pcc-short-statement.txt").paragraphs]
+    assert [text[:40] for text in paragraphs] == [
+        "Published: 3 October 2018",
+        "West Yorkshire's Police and Crime Commis",
+        "The report, published today by Her Majes",
+        "Commenting, the Commissioner said: \"I am",
     ]

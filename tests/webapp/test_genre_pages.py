@@ -43,9 +43,9 @@ def test_grade_filter_and_facet(genre_client):
     ]
     assert body["total"] == 4
     by_url = genre_client.get("/api/search?grade=requires+improvement").get_json()
-    assert (by_url["total"], by_url["filters"]) == (7, {"grade": ["requires improvement"]})
+    assert (by_url["total"], by_url["filters"]) == (8, {"grade": ["requires improvement"]})
     facets = {f["value"]: f["count"] for f in genre_client.get("/api/search").get_json()["facets"]["grade"]}
-    assert facets == {"adequate": 4, "inadequate": 4, "requires improvement": 7, "good": 2}
+    assert facets == {"adequate": 4, "inadequate": 4, "requires improvement": 8, "good": 2}
     refused = genre_client.get("/api/search?grade=excellent")
     assert refused.status_code == 400
     assert refused.get_json()["error"] == (

@@ -111,7 +111,8 @@ class _Layout:
 
     @classmethod
     def of(cls, text: str) -> _Layout:
-        lines = [line.rstrip() for line in text.split("\n")]
+        # Blank lines before the first line and after the last (a file's final newline) separate nothing.
+        lines = [line.rstrip() for line in text.strip("\n").split("\n")]
         lengths = sorted(len(line) for line in lines if line.strip())
         if not lengths:
             return cls(0, True)
