@@ -21,7 +21,8 @@ SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
     for pattern, section_type, finding_type in (
         (r"^(key |main |areas of )?strengths?$", "key_strengths", "strength"),
         (
-            r"^(key |main )?areas? for (further )?improvement$|^afis?$|^actions? for (further )?improvement$"
+            r"^(key |main )?areas? for (further )?improvement( \d{1,3})?$|^afis?( \d{1,3})?$"
+            r"|^actions? for (further )?improvement( \d{1,3})?$"
             r"|^(?!case stud)[\w ,'-]{3,60}: areas? for improvement$",
             "areas_for_improvement",
             "area_for_improvement",
@@ -110,6 +111,8 @@ VALEDICTION_RE = re.compile(r"^yours (sincerely|faithfully|truly)\b", re.I)
 HEADING_MAX_CHARS = 160
 SENTENCE_END = (".", ":", ";", ",", "?", "!")
 LETTER_HEAD_BLOCKS = 6
+DATE_LINE_AFTER_BLOCKS = 2
+"""A date on a line of its own right under a page's title (and standfirst) is the page's date."""
 RESPONSE_HEADING_MAX_WORDS = 6
 """A known heading longer than this, first in a document, is its title."""
 DEFAULT_SECTION = "Summary"
@@ -457,7 +460,7 @@ def _strip_letter_chrome(blocks: list[Block], dropped: list[tuple[str, str]]) ->
             dropped.extend((later.text, "sign-off and signatures") for later in blocks[position:])
             break
         if block.kind == "signature" or DATE_LINE_RE.match(block.text):
-            if letter_date is None and DATE_LINE_RE.match(block.text) and not kept:
+            if letter_date is None and DATE_LINE_RE.match(block.text) and len(kept) <= DATE_LINE_AFTER_BLOCKS:
                 letter_date = block.text.strip()
             dropped.append((block.text, "signature" if block.kind == "signature" else "date line"))
             continue

@@ -192,6 +192,17 @@ FRONT_MATTER = {
         "responds_to_title": "HMICFRS report into West Yorkshire Police",
         "responds_to_published": None,
     },
+    "pcc-response-page.html": {
+        "title": "Response to HMICFRS PEEL inspection 2021/22",
+        "doc_type": "pcc_response",
+        "published": "2022-05-12",
+        "inspectorates": ("HMICFRS",),
+        "forces": ("Essex Police",),
+        "author": "Police and Crime Commissioner for Essex",
+        "programme": ("PEEL",),
+        "responds_to_title": "HMICFRS PEEL inspection 2021/22",
+        "responds_to_published": None,
+    },
     "peel-graded-page.html": {
         "title": "PEEL 2021/22: An inspection of Norfolk Constabulary",
         "doc_type": "inspection_report",
@@ -296,6 +307,7 @@ FINDINGS = {
     ],
     "pcc-news-statement.txt": [],
     "pcc-short-statement.txt": [],
+    "pcc-response-page.html": [("area_for_improvement", "The force should make sure it answers 101 calls")],
     "youth-offending-inspection.txt": [
         ("recommendation", "make sure that board members"),
         ("recommendation", "monitor the quality of work"),
