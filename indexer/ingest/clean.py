@@ -131,6 +131,7 @@ def drop_boilerplate(blocks: list[Block], dropped: list[tuple[str, str]] | None 
     ]
     _extend_addresses(blocks, reasons)
     _mark_navigation(blocks, reasons)
+    _mark_contents(blocks, reasons)
     kept = []
     for block, reason in zip(blocks, reasons, strict=True):
         if reason:
@@ -138,6 +139,23 @@ def drop_boilerplate(blocks: list[Block], dropped: list[tuple[str, str]] | None 
         else:
             kept.append(block)
     return kept
+
+
+CONTENTS_ENTRY_RE = re.compile(r"^\s*\D[^\n]{0,150}?\s\d{1,3}\s*$")
+"""A contents entry without leader dots: a heading, spaces, its page number ("Summary      1")."""
+
+
+def _mark_contents(blocks: list[Block], reasons: list[str | None]) -> None:
+    """The entries under a "Contents" heading, up to the first line that is not one."""
+    for index, reason in enumerate(reasons):
+        if reason != "contents heading":
+            continue
+        after = index + 1
+        while after < len(blocks) and (
+            reasons[after] == "contents line" or (not reasons[after] and CONTENTS_ENTRY_RE.match(blocks[after].text))
+        ):
+            reasons[after] = "contents line"
+            after += 1
 
 
 def _extend_addresses(blocks: list[Block], reasons: list[str | None]) -> None:

@@ -51,7 +51,10 @@ FULL_REPORT_RE = re.compile(
 )
 RESPONSE_MARKERS_RE = re.compile(r"^response from:?\s.*(commissioner|opcc|mayor)", re.I | re.M)
 TITLE_TAIL_RE = re.compile(
-    r"\s+(?:by (?:HM|Her Majesty's|His Majesty's|the) [A-Z][\s\S]*|\d{1,2}\s*[–-]\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*)$"
+    r"\s+(?:by (?:HM|Her Majesty's|His Majesty's|the) [A-Z][\s\S]*|\d{1,2}\s*[–-]\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*"
+    # A cover's byline under the title: the inspectorate's name alone.
+    r"|(?:HMICFRS|HMIC|HM Inspectorate of [A-Z][\w &]+|Her Majesty's Inspectorate of [A-Z][\w &]+|Ofsted|CQC"
+    r"|HMI Probation|HMI Prisons)\s*)$"
 )
 TITLE_SEARCH_PARAGRAPHS = 8
 TITLE_MIN_WORDS = 3

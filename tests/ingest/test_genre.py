@@ -203,6 +203,17 @@ FRONT_MATTER = {
         "responds_to_title": "HMICFRS PEEL inspection 2021/22",
         "responds_to_published": None,
     },
+    "national-report-wrapped.txt": {
+        "title": "Police response to violence against women and girls Final inspection report",
+        "doc_type": "inspection_report",
+        "published": "2021-07",
+        "inspectorates": ("HMICFRS",),
+        "forces": (),
+        "author": "HMICFRS",
+        "programme": (),
+        "responds_to_title": None,
+        "responds_to_published": None,
+    },
     "peel-graded-page.html": {
         "title": "PEEL 2021/22: An inspection of Norfolk Constabulary",
         "doc_type": "inspection_report",
@@ -307,6 +318,11 @@ FINDINGS = {
     ],
     "pcc-news-statement.txt": [],
     "pcc-short-statement.txt": [],
+    "national-report-wrapped.txt": [
+        ("recommendation", "Immediately, there should be"),
+        ("recommendation", "By September 2021, chief constables"),
+        ("recommendation", "Within six months, the College of Policing"),
+    ],
     "pcc-response-page.html": [("area_for_improvement", "The force should make sure it answers 101 calls")],
     "youth-offending-inspection.txt": [
         ("recommendation", "make sure that board members"),
@@ -471,3 +487,16 @@ def test_a_short_page_with_a_final_newline_is_read_line_by_line():
         "The report, published today by Her Majes",
         "Commenting, the Commissioner said: \"I am",
     ]
+
+
+def test_contents_entries_without_leader_dots_and_a_cover_byline_are_dropped_with_reasons():
+    """Under "Contents", "Summary      1" is a contents line; the inspectorate's name under a title is its byline."""
+    report = _report("national-report-wrapped.txt")
+    assert [(item.reason, " ".join(item.text.split())) for item in report.dropped] == [
+        ("contents heading", "Contents"),
+        ("contents line", "Summary 1"),
+        ("contents line", "Recommendations 4"),
+        ("page number", "12"),
+        ("printed after the title (byline or dates)", "HMICFRS"),
+    ]
+    assert not [p for p in report.paragraphs if p.text.startswith(("Summary 1", "Recommendations 4"))]

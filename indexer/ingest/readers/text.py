@@ -42,6 +42,11 @@ LABEL_LINE_RE = re.compile(
     r"|published|reference( no\.?)?|last updated|date)\b",
     re.I,
 )
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATE_ONLY_RE = re.compile(
+    rf"^\s*(?:[A-Z][\w ]{{1,40}},\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTHS}),?\s+\d{{4}}\s*$", re.I
+)
+"""A cover's date on a line of its own ("July 2021", "HMI Probation, June 2021"): never part of a title."""
 LETTER_LINE_RE = re.compile(r"^\s*(dear\s+\S.{0,60}|yours\s+(sincerely|faithfully|truly)\b.{0,20})$", re.I)
 """A letter's salutation and sign-off stand on lines of their own."""
 SPARSE_BLANK_LINES = 0.2
@@ -132,7 +137,10 @@ class _Layout:
         if "\t" in line and "\t" in following:
             return False  # rows of a table laid out with tabs (a signature block in columns, say)
         if any(
-            LONE_NUMBER_RE.match(text) or LABEL_LINE_RE.match(text) or LETTER_LINE_RE.match(text)
+            LONE_NUMBER_RE.match(text)
+            or LABEL_LINE_RE.match(text)
+            or LETTER_LINE_RE.match(text)
+            or DATE_ONLY_RE.match(text)
             for text in (line, following)
         ):
             return True  # a page number, or a label such as "Contents" or "Published: ...", stands alone
