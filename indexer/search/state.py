@@ -9,9 +9,10 @@ this module wires them for one generation.
 Whoosh readers are not thread-safe (each seeks and reads its own file objects),
 so a search takes a reader bundle of its own from the generation's pool for as
 long as it reads (:meth:`SearchState.readers`). All bundles of a generation read
-one shared copy of its segment files (``SharedSegmentStorage``), and what is
-built once per generation (facet arrays, date ranks, glossary) is only read, so
-searches on different threads run side by side.
+its segment files in place through one ``SharedSegmentStorage`` (nothing of the
+index is copied into the process), and what is built once per generation (facet
+arrays, date ranks, glossary) is only read, so searches on different threads run
+side by side.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class SearchState:
             self._first = Readers(searcher, Compiler(searcher.reader(), *self._compiler_args))
         except BaseException:
             searcher.close()
-            self._storage.close()
+            self._storage.release()
             raise
         self.cache = ResultCache(cache_bytes)
         self._lock = threading.Lock()
@@ -177,7 +178,7 @@ class SearchState:
             return
         for bundle in idle:
             bundle.close()
-        self._storage.close()
+        self._storage.release()
 
     # -- filters ---------------------------------------------------------------------------
 
