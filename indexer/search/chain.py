@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.search.facets import FieldValues
+from indexer.search.facets import FieldValues, field_values, leaf_readers, unique_document
 from indexer.store.accountability import NO_RESPONSE, STATUSES
 
 VIRTUAL_FACETS = ("status", "answered")
@@ -106,8 +106,9 @@ class Chain:
         """The status and answered facets, as value arrays over the index's documents."""
         names = {"status": list(STATUSES), "answered": [ANSWERED, NOT_ANSWERED]}
         columns: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in names}
+        leaves, id_field = leaf_readers(searcher.reader()), searcher.schema["id"]
         for finding_id in self.findings:
-            docnum = searcher.document_number(id=finding_id)
+            docnum = unique_document(leaves, "id", id_field.to_bytes(finding_id))
             if docnum is None:
                 continue
             status = self.status(finding_id)
@@ -115,7 +116,7 @@ class Chain:
                 columns[name][0].append(docnum)
                 columns[name][1].append(names[name].index(value))
         return {
-            name: FieldValues(names[name], np.array(docs, dtype=np.int64), np.array(values, dtype=np.int64))
+            name: field_values(names[name], np.array(docs, dtype=np.int64), np.array(values, dtype=np.int64), size)
             for name, (docs, values) in columns.items()
         }
 
