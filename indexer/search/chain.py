@@ -23,6 +23,8 @@ ADVANCED_FIRST = (
     "agreed", "acknowledged",
 )  # fmt: skip
 """A finding answered several times has the most advanced status any answer gives it."""
+CHAIN_PARTS = ("links", "findings")
+"""The manifest's parts a :class:`Chain` holds, in its own form, once made from it."""
 CHAIN_FILTERS = ("forces", "inspectorates", "report_id", "year", "addressees", "status", "finding_type", "answered")
 """What the corpus-wide list of findings can be narrowed by."""
 

@@ -27,7 +27,7 @@ import numpy as np
 from indexer.ingest.glossary import acronym_key, load_glossary
 from indexer.ingest.metadata import load_gazetteer
 from indexer.search.cache import ResultCache
-from indexer.search.chain import VIRTUAL_FACETS, Chain
+from indexer.search.chain import CHAIN_PARTS, VIRTUAL_FACETS, Chain
 from indexer.search.compile import Compiler
 from indexer.search.engine import Masks, Readers
 from indexer.search.facets import FacetTable
@@ -70,12 +70,15 @@ class SearchState:
         self.parallel = parallel
         self._storage = SharedSegmentStorage(generation)
         self.index = self._storage.open_index()
-        self.manifest = read_manifest(generation)
-        self.glossary_entries = _glossary_entries(self.manifest)
+        manifest = read_manifest(generation)
+        self.glossary_entries = _glossary_entries(manifest)
         searcher = self.index.searcher()
         try:
             self.facets = FacetTable(searcher.reader(), FILTER_FIELDS)
-            self.chain = Chain.from_manifest(self.manifest)
+            self.chain = Chain.from_manifest(manifest)
+            # The chain holds the links and findings: one copy, not two.
+            self.manifest = {key: value for key, value in manifest.items() if key not in CHAIN_PARTS}
+            del manifest
             self.facets.fields.update(self.chain.facet_values(searcher, self.facets.size))
             self.date_rank = date_ranks(searcher.reader(), self.facets.size)
             gazetteer = load_gazetteer()
