@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.search.facets import FieldValues
+from indexer.search.facets import FieldValues, field_values, leaf_readers, unique_document
 from indexer.store.accountability import NO_RESPONSE, STATUSES
 
 VIRTUAL_FACETS = ("status", "answered")
@@ -23,6 +23,8 @@ ADVANCED_FIRST = (
     "agreed", "acknowledged",
 )  # fmt: skip
 """A finding answered several times has the most advanced status any answer gives it."""
+CHAIN_PARTS = ("links", "findings")
+"""The manifest's parts a :class:`Chain` holds, in its own form, once made from it."""
 CHAIN_FILTERS = ("forces", "inspectorates", "report_id", "year", "addressees", "status", "finding_type", "answered")
 """What the corpus-wide list of findings can be narrowed by."""
 
@@ -106,8 +108,9 @@ class Chain:
         """The status and answered facets, as value arrays over the index's documents."""
         names = {"status": list(STATUSES), "answered": [ANSWERED, NOT_ANSWERED]}
         columns: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in names}
+        leaves, id_field = leaf_readers(searcher.reader()), searcher.schema["id"]
         for finding_id in self.findings:
-            docnum = searcher.document_number(id=finding_id)
+            docnum = unique_document(leaves, "id", id_field.to_bytes(finding_id))
             if docnum is None:
                 continue
             status = self.status(finding_id)
@@ -115,7 +118,7 @@ class Chain:
                 columns[name][0].append(docnum)
                 columns[name][1].append(names[name].index(value))
         return {
-            name: FieldValues(names[name], np.array(docs, dtype=np.int64), np.array(values, dtype=np.int64))
+            name: field_values(names[name], np.array(docs, dtype=np.int64), np.array(values, dtype=np.int64), size)
             for name, (docs, values) in columns.items()
         }
 

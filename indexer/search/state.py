@@ -9,9 +9,10 @@ this module wires them for one generation.
 Whoosh readers are not thread-safe (each seeks and reads its own file objects),
 so a search takes a reader bundle of its own from the generation's pool for as
 long as it reads (:meth:`SearchState.readers`). All bundles of a generation read
-one shared copy of its segment files (``SharedSegmentStorage``), and what is
-built once per generation (facet arrays, date ranks, glossary) is only read, so
-searches on different threads run side by side.
+its segment files in place through one ``SharedSegmentStorage`` (nothing of the
+index is copied into the process), and what is built once per generation (facet
+arrays, date ranks, glossary) is only read, so searches on different threads run
+side by side.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 from indexer.ingest.glossary import acronym_key, load_glossary
 from indexer.ingest.metadata import load_gazetteer
 from indexer.search.cache import ResultCache
-from indexer.search.chain import VIRTUAL_FACETS, Chain
+from indexer.search.chain import CHAIN_PARTS, VIRTUAL_FACETS, Chain
 from indexer.search.compile import Compiler
 from indexer.search.engine import Masks, Readers
 from indexer.search.facets import FacetTable
@@ -69,12 +70,15 @@ class SearchState:
         self.parallel = parallel
         self._storage = SharedSegmentStorage(generation)
         self.index = self._storage.open_index()
-        self.manifest = read_manifest(generation)
-        self.glossary_entries = _glossary_entries(self.manifest)
+        manifest = read_manifest(generation)
+        self.glossary_entries = _glossary_entries(manifest)
         searcher = self.index.searcher()
         try:
             self.facets = FacetTable(searcher.reader(), FILTER_FIELDS)
-            self.chain = Chain.from_manifest(self.manifest)
+            self.chain = Chain.from_manifest(manifest)
+            # The chain holds the links and findings: one copy, not two.
+            self.manifest = {key: value for key, value in manifest.items() if key not in CHAIN_PARTS}
+            del manifest
             self.facets.fields.update(self.chain.facet_values(searcher, self.facets.size))
             self.date_rank = date_ranks(searcher.reader(), self.facets.size)
             gazetteer = load_gazetteer()
@@ -88,7 +92,7 @@ class SearchState:
             self._first = Readers(searcher, Compiler(searcher.reader(), *self._compiler_args))
         except BaseException:
             searcher.close()
-            self._storage.close()
+            self._storage.release()
             raise
         self.cache = ResultCache(cache_bytes)
         self._lock = threading.Lock()
@@ -177,7 +181,7 @@ class SearchState:
             return
         for bundle in idle:
             bundle.close()
-        self._storage.close()
+        self._storage.release()
 
     # -- filters ---------------------------------------------------------------------------
 

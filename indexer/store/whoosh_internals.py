@@ -15,13 +15,15 @@ internal goes into the section it belongs to (or a new one), behind a small
 documented function, with its test.
 
 Sections: the version check; index files; segment writing; posting blocks; search-side matchers and
-shared segment storage (a generation's segment files read once and shared by the readers of many threads).
+shared segment storage (a generation's segment files read in place, by pread, by the readers of many threads).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import pickle
+import sys
 import threading
 import weakref
 from array import array
@@ -67,7 +69,7 @@ from whoosh import query as wq  # noqa: E402
 from whoosh.codec.base import Segment  # noqa: E402
 from whoosh.codec.whoosh3 import W3LeafMatcher  # noqa: E402
 from whoosh.filedb.filestore import FileStorage  # noqa: E402
-from whoosh.filedb.structfile import BufferFile, StructFile  # noqa: E402
+from whoosh.filedb.structfile import StructFile  # noqa: E402
 from whoosh.matching import ListMatcher, NullMatcher  # noqa: E402
 from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
 from whoosh.system import pack_uint  # noqa: E402
@@ -319,7 +321,7 @@ def _undecodable(matcher, problem: str) -> WhooshInternalsError:
 
 # --- Search-side matchers and shared segment storage ----------------------------------------------
 # seek: a binary-search skip_to inside a block; DocSet: a query matching documents already checked with
-# numpy; SharedSegmentStorage: one copy of a generation's segment files for every reader opened on it.
+# numpy; SharedSegmentStorage: a generation's segment files read in place by every reader opened on it.
 # (``unfiltered`` above serves the search side too.)
 
 def seek(matcher, target: int) -> None:
@@ -379,60 +381,86 @@ class DocSet(wq.Query):
 
 
 class SharedSegmentStorage(FileStorage):
-    """A generation's folder whose compound segment files are read once and shared by all its readers.
+    """A generation's folder whose compound segment files are read in place, on demand, by all its readers.
 
-    Whoosh's segment reader copies every sub-file it opens (postings, term index, stored
-    fields, lengths) from the memory-mapped ``.seg`` file into a private ``BytesIO``, so each
-    extra reader would cost the index's size again (≈50 MB at 10k paragraphs). Here each
-    sub-file is read from disk once into an immutable ``bytes`` object, and every reader gets
-    a ``BufferFile`` over it: ``BytesIO`` shares a ``bytes`` object instead of copying it,
-    so readers share the memory but not a file position, and one per thread is safe.
+    Whoosh's own compound storage maps each ``.seg`` file but then copies every sub-file it
+    opens (postings, term index, stored fields, lengths) out of the map into a private
+    ``BytesIO``: a reader holds the whole segment in process memory (≈270 MB at 100k
+    paragraphs), and each extra reader holds it again. Here every sub-file a reader opens is
+    a :class:`_SegmentPart`, which reads the bytes asked for with ``os.pread`` on the
+    storage's one descriptor of the ``.seg`` file (no shared position, so readers on
+    different threads are safe), a page at a time. The index stays in the operating
+    system's page cache, shared with other processes and dropped by the kernel when memory
+    is short, as SQLite's files do; the process holds only what it decoded. Sub-files of at
+    most :data:`SMALL_PART` bytes (the per-document length columns BM25 reads for every
+    match) are read whole, once, and shared by every reader.
 
-    Each ``.seg`` file is opened once, as a raw descriptor read with ``os.pread`` (no shared
-    position); the descriptors are closed by :meth:`close`, or when the storage is collected.
+    (A memory map would avoid the copies too, but every page a search touches, with the
+    neighbours the kernel maps alongside it, then counts in the process's resident memory:
+    +72 MB for the benchmark's 26 queries at 100k, and more with every new term read.)
+
+    Whoosh's segment readers close the storage they were opened on when they close
+    (``OverlayStorage.close``), but this one is shared by every reader of the generation:
+    :meth:`close` does nothing, and the owner calls :meth:`release` once all the readers
+    are closed (or the descriptors are closed when the storage is collected). Reading
+    after that raises instead of reading whatever file reused a descriptor's number.
     Read-only: a published generation never changes.
     """
 
     def __init__(self, path: str | os.PathLike) -> None:
-        # No mmap: whoosh's compound storage then cuts sub-files with the file's ``subset``.
+        # No whoosh mmap: whoosh's compound storage then cuts sub-files with the file's ``subset``.
         super().__init__(str(path), supports_mmap=False, readonly=True)
         self._lock = threading.Lock()
         self._descriptors: dict[str, int] = {}
         self._parts: dict[tuple[str, int, int], bytes] = {}
+        self._released = False
         self._finalizer = weakref.finalize(self, _close_descriptors, self._descriptors)
 
     def open_file(self, name, *args, **kwargs):
         if not name.endswith(COMPOUND_EXT):
             return super().open_file(name, *args, **kwargs)
-        return _SharedCompoundFile(_PositionalFile(self, name), self, name)
+        return _SegmentPart(self, name, name, 0, os.fstat(self._descriptor(name)).st_size)
 
-    def descriptor(self, name: str) -> int:
-        """The storage's one read-only descriptor of the file ``name``."""
+    def _descriptor(self, name: str) -> int:
+        """The storage's one read-only descriptor of the file ``name``, opened on first use."""
         with self._lock:
+            if self._released:
+                raise ValueError(f"{self.folder} was released: its readers are closed")
             if name not in self._descriptors:
                 self._descriptors[name] = os.open(self._fpath(name), os.O_RDONLY)
             return self._descriptors[name]
 
+    def pread(self, name: str, offset: int, length: int) -> bytes:
+        """Bytes ``offset`` to ``offset + length`` of the file ``name``, all of them."""
+        found = os.pread(self._descriptor(name), length, offset)
+        if len(found) != length:
+            raise OSError(f"{name} is shorter than its directory says ({offset} + {length})")
+        return found
+
     def part(self, name: str, offset: int, length: int) -> bytes:
-        """Bytes ``offset`` to ``offset + length`` of the file ``name``, read from disk once."""
+        """:meth:`pread`, read once and shared: for small parts only (they are kept until the release)."""
         key = (name, offset, length)
         with self._lock:
             found = self._parts.get(key)
         if found is None:
-            found = os.pread(self.descriptor(name), length, offset)
-            if len(found) != length:
-                raise OSError(f"{name} is shorter than its directory says ({offset} + {length})")
+            found = self.pread(name, offset, length)
             with self._lock:
                 found = self._parts.setdefault(key, found)
         return found
 
     def shared_bytes(self) -> int:
-        """Bytes of segment data held for all readers."""
+        """Bytes of segment data held for all readers (the small parts)."""
         with self._lock:
             return sum(len(part) for part in self._parts.values())
 
     def close(self) -> None:
-        """Close the descriptors (the readers must be closed first); the shared bytes go with the storage."""
+        """Nothing: called by each whoosh segment reader as it closes (see the class); see :meth:`release`."""
+
+    def release(self) -> None:
+        """Close the descriptors and drop the shared parts; for the owner, once every reader is closed."""
+        with self._lock:
+            self._released = True
+            self._parts.clear()
         self._finalizer()
 
 
@@ -442,43 +470,140 @@ def _close_descriptors(descriptors: dict[str, int]) -> None:
     descriptors.clear()
 
 
-class _PositionalFile(io.RawIOBase):
-    """A read-only file over the storage's shared descriptor, with a position of its own."""
+READ_AHEAD = 4096
+"""Bytes a :class:`_SegmentPart` reads at once: whoosh reads a posting block's header, a term's
+hash slots or a stored document in many small reads close together; one page serves most of them."""
+SMALL_PART = 256 * 1024
+"""Sub-files up to this size are read whole and shared (see :class:`SharedSegmentStorage`)."""
+_CUT = object()
+"""What :meth:`_SegmentPart._unpickle_in_window` gives for a pickle that does not lie wholly in the window."""
 
-    def __init__(self, storage: SharedSegmentStorage, name: str) -> None:
-        super().__init__()
-        self._descriptor = storage.descriptor(name)
-        self._size = os.fstat(self._descriptor).st_size
-        self._position = 0
 
-    def readable(self) -> bool:
-        return True
+class _SegmentPart(StructFile):
+    """Bytes ``start`` to ``start + length`` of a segment file, read as a file with a position of its own.
 
-    def seekable(self) -> bool:
-        return True
+    Whoosh reads sub-files through ``StructFile``'s ``read``/``seek``/``tell``/``get`` and
+    ``read_pickle``; positions are relative to ``start``, as in whoosh's own sub-files.
+    Reads are served from a window of the file read with one ``pread``: the last
+    :data:`READ_AHEAD` bytes read (one window per file object, as one thread uses a reader at
+    a time), or the whole part when it is small and shared; larger reads are read whole.
+    Closing leaves the descriptor open: the storage owns it.
+    """
+
+    def __init__(self, storage: SharedSegmentStorage, file_name: str, name: str, start: int, length: int) -> None:
+        self._storage = storage
+        self._file_name = file_name
+        """The ``.seg`` file this part is cut from (``name`` is the sub-file's)."""
+        self._start = start
+        self._end = start + length
+        self._position = start
+        self._window = b""
+        self._window_start = start
+        """Where in the file ``_window`` starts."""
+        self._name = name
+        self.file = self  # StructFile's other methods read through ``self.file``
+        self.onclose = None
+        self.is_real = False
+        self.is_closed = False
+
+    def _bytes(self, start: int, end: int) -> bytes:
+        """The file's bytes ``start`` to ``end`` (absolute offsets, cut at the part's end)."""
+        end = min(end, self._end)
+        if end <= start:
+            return b""
+        offset = start - self._window_start
+        if offset >= 0 and end - self._window_start <= len(self._window):
+            return self._window[offset : offset + end - start]
+        if end - start >= READ_AHEAD:
+            return self._storage.pread(self._file_name, start, end - start)
+        self._fill(start)
+        return self._window[: end - start]
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._position
+        found = self._bytes(start, self._end if size is None or size < 0 else start + size)
+        self._position = start + len(found)
+        return found
+
+    def readline(self, size: int | None = -1) -> bytes:
+        rest = self._end - self._position if size is None or size < 0 else size
+        line = b""
+        while rest > 0 and not line.endswith(b"\n"):
+            chunk = self.read(min(READ_AHEAD, rest))
+            if not chunk:
+                break
+            cut = chunk.find(b"\n")
+            if cut >= 0:
+                self._position -= len(chunk) - cut - 1
+                chunk = chunk[: cut + 1]
+            line += chunk
+            rest -= len(chunk)
+        return line
+
+    def read_pickle(self):
+        """The pickled value at the position, unpickled from the window.
+
+        ``pickle.load`` on a file written in Python calls its ``read`` once per opcode (about
+        20 calls for a posting block's header); from a ``BytesIO`` sharing the window it does not.
+        """
+        found = self._unpickle_in_window()
+        window_end = self._window_start + len(self._window)
+        if found is _CUT and self._window_start != self._position and window_end < self._end:
+            self._fill(self._position)  # cut off by the window's end: a window from here
+            found = self._unpickle_in_window()
+        if found is _CUT:
+            return pickle.load(self)  # longer than a window (or damaged: pickle says how)
+        return found
+
+    def _unpickle_in_window(self) -> object:
+        """The pickled value at the position if it lies wholly in the window (moving past it), else ``_CUT``."""
+        offset = self._position - self._window_start
+        if not 0 <= offset < len(self._window):
+            return _CUT
+        stream = io.BytesIO(self._window)  # shares the bytes, no copy
+        stream.seek(offset)
+        try:
+            value = pickle.load(stream)
+        except Exception:  # cut off by the window's end; a damaged pickle fails again, read the slow way
+            return _CUT
+        self._position = self._window_start + stream.tell()
+        return value
+
+    def _fill(self, start: int) -> None:
+        """Read a new window from ``start``."""
+        self._window = self._storage.pread(self._file_name, start, min(READ_AHEAD, self._end - start))
+        self._window_start = start
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        base = {os.SEEK_SET: self._start, os.SEEK_CUR: self._position, os.SEEK_END: self._end}[whence]
         self._position = base + offset
-        return self._position
+        return self._position - self._start
 
     def tell(self) -> int:
-        return self._position
+        return self._position - self._start
 
-    def readinto(self, buffer) -> int:
-        data = os.pread(self._descriptor, len(buffer), self._position)
-        buffer[: len(data)] = data
-        self._position += len(data)
-        return len(data)
+    def get(self, position: int, length: int) -> bytes:
+        start = self._start + position
+        offset = start - self._window_start
+        if offset >= 0 and offset + length <= len(self._window):  # the window never passes the part's end
+            return self._window[offset : offset + length]
+        return self._bytes(start, start + length)
 
+    def get_array(self, position: int, typecode: str, length: int) -> array:
+        values = array(typecode)
+        values.frombytes(self.get(position, length * values.itemsize))
+        if sys.byteorder == "little":  # whoosh writes arrays big-endian
+            values.byteswap()
+        return values
 
-class _SharedCompoundFile(StructFile):
-    """A reader's view of a ``.seg`` file: its header and directory are read through a
-    positional file, its sub-files are the storage's shared bytes."""
+    def subset(self, offset: int, length: int, name: str | None = None) -> _SegmentPart:
+        part = _SegmentPart(self._storage, self._file_name, name or self._name, self._start + offset, length)
+        if length <= SMALL_PART:
+            part._window = self._storage.part(self._file_name, self._start + offset, length)
+        return part
 
-    def __init__(self, handle, storage: SharedSegmentStorage, name: str) -> None:
-        super().__init__(io.BufferedReader(handle), name=name)
-        self._storage = storage
+    def flush(self) -> None:
+        pass
 
-    def subset(self, offset, length, name=None):
-        return BufferFile(self._storage.part(self._name, offset, length), name=name or self._name)
+    def close(self) -> None:
+        self.is_closed = True

@@ -486,4 +486,118 @@ def test_shared_segment_storage_gives_readers_the_same_postings(index, tmp_path)
             assert list(second.postings("body", "even").all_ids()) == expected
             assert len(expected) == 150
     finally:
-        storage.close()
+        storage.release()
+
+
+def _everything_read(reader) -> tuple:
+    """All a reader gives: stored fields, every term with its postings (ids, weights, values), lengths."""
+    stored = [reader.stored_fields(docnum) for docnum in range(reader.doc_count_all())]
+    postings = []
+    for fieldname, text in reader.all_terms():
+        matcher = reader.postings(fieldname, text)
+        items = []
+        while matcher.is_active():
+            items.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        postings.append((fieldname, text, items))
+    lengths = [reader.doc_field_length(docnum, "body") for docnum in range(reader.doc_count_all())]
+    return stored, postings, lengths
+
+
+@pytest.mark.parametrize("window", [whoosh_internals.READ_AHEAD, 7])
+def test_shared_segment_storage_reads_what_whoosh_reads(index, monkeypatch, window):
+    """Every stored field, posting and length comes back as whoosh's own reader gives it, also when
+    every read crosses the window (pickles cut at its end, reads larger than it) and nothing is shared."""
+    monkeypatch.setattr(whoosh_internals, "READ_AHEAD", window)
+    if window < 100:
+        monkeypatch.setattr(whoosh_internals, "SMALL_PART", 0)
+    storage = SharedSegmentStorage(Path(index.storage.folder))
+    try:
+        with storage.open_index().reader() as shared, index.reader() as plain:
+            assert _everything_read(shared) == _everything_read(plain)
+    finally:
+        storage.release()
+
+
+def test_shared_segment_storage_keeps_only_small_parts(index):
+    """Only sub-files up to SMALL_PART bytes are held in memory; the rest is read as it is needed."""
+    storage = SharedSegmentStorage(Path(index.storage.folder))
+    try:
+        with storage.open_index().reader() as reader:
+            _everything_read(reader)
+            held = storage.shared_bytes()
+        segment_bytes = sum(path.stat().st_size for path in Path(index.storage.folder).glob(f"*{COMPOUND_EXT}"))
+        assert 0 < held < segment_bytes
+        assert all(length <= whoosh_internals.SMALL_PART for _, _, length in storage._parts)
+    finally:
+        storage.release()
+
+
+def test_closing_one_reader_leaves_the_others_reading(index):
+    """Whoosh's segment reader closes its storage as it closes: the shared storage stays open for the others."""
+    storage = SharedSegmentStorage(Path(index.storage.folder))
+    try:
+        shared = storage.open_index()
+        with shared.reader() as first:
+            second = shared.reader()
+            second.close()
+            assert len(list(first.postings("body", "even").all_ids())) == 150
+            assert first.stored_fields(299)["id"] == "d299"
+    finally:
+        storage.release()
+
+
+def test_released_storage_refuses_to_read(index, monkeypatch):
+    """After the release, a read raises instead of reading whatever file took the descriptor's number."""
+    monkeypatch.setattr(whoosh_internals, "SMALL_PART", 0)  # nothing held: every part reads its file
+    storage = SharedSegmentStorage(Path(index.storage.folder))
+    reader = storage.open_index().reader()
+    storage.release()
+    with pytest.raises(ValueError, match="released"):
+        list(reader.postings("body", "seventh").all_ids())
+
+
+def test_segment_part_reads_like_a_whoosh_buffer_file(tmp_path, monkeypatch):
+    """A segment file's part answers read, readline, seek, tell, get, get_array, read_pickle and subset as
+    whoosh's BufferFile over the same bytes does, including pickles longer than a window or cut by its end."""
+    import pickle
+
+    from whoosh.filedb.structfile import BufferFile
+
+    monkeypatch.setattr(whoosh_internals, "READ_AHEAD", 16)
+    big = list(range(40))
+    data = bytearray(b"head line\nsecond\n")
+    pickles = [len(data)]
+    data += pickle.dumps(("short", 1), 2)
+    pickles.append(len(data))
+    data += pickle.dumps(big, 2)
+    pickles.append(len(data))
+    data += pickle.dumps({"n": 3}, 2)
+    numbers_at = len(data)
+    data += array("i", [1, -2, 3]).tobytes()[::-1]  # any 12 bytes: both sides decode them alike
+    (tmp_path / f"x{COMPOUND_EXT}").write_bytes(bytes(data))
+    storage = SharedSegmentStorage(tmp_path)
+    try:
+        part = storage.open_file(f"x{COMPOUND_EXT}")
+        reference = BufferFile(bytes(data))
+        for f in (part, reference):
+            f.seek(0)
+        assert part.readline() == reference.readline() == b"head line\n"
+        assert part.read(3) == reference.read(3) == b"sec"
+        assert part.readline(2) == reference.readline(2)
+        assert part.tell() == reference.tell()
+        for position in pickles:
+            part.seek(position)
+            reference.seek(position)
+            assert part.read_pickle() == reference.read_pickle()
+            assert part.tell() == reference.tell()
+        assert part.seek(-5, 2) == reference.seek(-5, 2)
+        assert part.read() == reference.read()
+        assert part.read(4) == reference.read(4) == b""
+        assert part.get(2, 30) == reference.get(2, 30)
+        assert part.get_array(numbers_at, "i", 3) == reference.get_array(numbers_at, "i", 3)
+        sub, reference_sub = part.subset(5, 20), reference.subset(5, 20)
+        assert sub.read() == reference_sub.read() == bytes(data[5:25])
+        assert sub.get(15, 10) == reference_sub.get(15, 10) == bytes(data[20:25])
+    finally:
+        storage.release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import platform
 import threading
 
 import pytest
@@ -120,3 +121,12 @@ def test_serve_without_index_says_how_to_build_it(tmp_path):
     """serve() on a folder with no index exits with the command to run."""
     with pytest.raises(SystemExit, match="findings index"):
         webapp.serve(index_dir=tmp_path / "empty", host="127.0.0.1", port=0, threads=1)
+
+
+def test_serve_limits_malloc_arenas_unless_the_environment_says(monkeypatch):
+    """The server asks malloc for few arenas (glibc: True); MALLOC_ARENA_MAX in the environment wins."""
+    serve_module = importlib.import_module("webapp.serve")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert serve_module.limit_malloc_arenas() is False
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    assert serve_module.limit_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
