@@ -81,3 +81,25 @@ def test_small_pdf_benchmark_run_compares_both_readers(tmp_path, capsys):
         assert pdf[reader]["pages"] == 6
         assert all(_positive(pdf[reader][k]) for k in ("cpu_s", "wall_s", "pages_per_s", "ms_per_page", "words"))
     assert _positive(pdf["ratio_ours_to_pdfplumber"]) and isinstance(pdf["target_met"], bool)
+
+
+def test_memory_breakdown_runs_on_a_small_index(tmp_path, capsys):
+    """``python -m benchmarks.memory`` on a 1k-paragraph index: RSS by step, holders, the cache's count."""
+    from benchmarks.corpus import make_corpus
+    from benchmarks.memory import main as memory_main
+    from indexer.store.indexing import index_corpus
+
+    make_corpus(tmp_path / "corpus", 1000)
+    index_corpus(tmp_path / "corpus", tmp_path / "index", workers=0)
+    out = tmp_path / "memory.json"
+    assert memory_main([str(tmp_path / "index"), "--out", str(out)]) == 0
+    assert "| held by | MB |" in capsys.readouterr().out
+    report = json.loads(out.read_text(encoding="utf-8"))
+    steps = report["rss"]["steps"]
+    assert list(steps) == ["imports", "opened", "after_queries"]
+    assert all(_positive(step[key]) for step in steps.values() for key in ("VmRSS", "RssAnon", "VmHWM"))
+    trace = report["trace"]
+    assert _positive(trace["holders_bytes"]["facet arrays (FacetTable)"])
+    assert trace["by_function"] and all(_positive(row["bytes"]) for row in trace["by_function"][:3])
+    cache = trace["cache"]
+    assert cache["pages"] > 0 and _positive(cache["counted_bytes"]) and _positive(cache["traced_bytes"])

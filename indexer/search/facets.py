@@ -9,6 +9,7 @@ it matched.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -59,7 +60,7 @@ def leaf_readers(reader) -> list[tuple[Any, int]]:
     return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
 
 
-class FieldValues:
+class FieldValues(ABC):
     """The values of one facet field over an index's documents: masks for filters, counts for facets.
 
     Built by :func:`field_values`, which picks the smaller layout for the field.
@@ -67,13 +68,13 @@ class FieldValues:
 
     values: list[str]
 
+    @abstractmethod
     def mask_for(self, selected: list[str], size: int) -> np.ndarray:
         """Documents having any of ``selected`` (values combine with OR)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
-        """(value, count) over the documents in ``mask``, largest first."""
-        raise NotImplementedError
+        """(value, count) over the documents in ``mask``, largest first (ties in value order)."""
 
     def _wanted(self, selected: list[str]) -> np.ndarray:
         """One flag per value number (and one more, never set, for "no value"): is it selected?"""
@@ -85,6 +86,7 @@ class FieldValues:
         return wanted
 
     def _ordered(self, totals: np.ndarray) -> list[tuple[str, int]]:
+        """The values with a count above zero, largest count first, ties in value order."""
         order = np.lexsort((np.arange(len(self.values)), -totals))
         return [(self.values[i], int(totals[i])) for i in order if totals[i] > 0]
 

@@ -432,7 +432,8 @@ class SharedSegmentStorage(FileStorage):
 
     def pread(self, name: str, offset: int, length: int) -> bytes:
         """Bytes ``offset`` to ``offset + length`` of the file ``name``, all of them."""
-        found = os.pread(self._descriptor(name), length, offset)
+        descriptor = self._descriptors.get(name)  # cleared by the release, which comes after the readers
+        found = os.pread(self._descriptor(name) if descriptor is None else descriptor, length, offset)
         if len(found) != length:
             raise OSError(f"{name} is shorter than its directory says ({offset} + {length})")
         return found
@@ -473,6 +474,8 @@ def _close_descriptors(descriptors: dict[str, int]) -> None:
 READ_AHEAD = 4096
 """Bytes a :class:`_SegmentPart` reads at once: whoosh reads a posting block's header, a term's
 hash slots or a stored document in many small reads close together; one page serves most of them."""
+MAX_READ_AHEAD = 64 * 1024
+"""The most a :class:`_SegmentPart` reads ahead while it is read straight on (from one window to the next)."""
 SMALL_PART = 256 * 1024
 """Sub-files up to this size are read whole and shared (see :class:`SharedSegmentStorage`)."""
 _CUT = object()
@@ -486,8 +489,9 @@ class _SegmentPart(StructFile):
     ``read_pickle``; positions are relative to ``start``, as in whoosh's own sub-files.
     Reads are served from a window of the file read with one ``pread``: the last
     :data:`READ_AHEAD` bytes read (one window per file object, as one thread uses a reader at
-    a time), or the whole part when it is small and shared; larger reads are read whole.
-    Closing leaves the descriptor open: the storage owns it.
+    a time), twice as many each time reading goes on past the window's end (a posting list,
+    block after block) up to :data:`MAX_READ_AHEAD`, or the whole part when it is small and
+    shared; larger reads are read whole. Closing leaves the descriptor open: the storage owns it.
     """
 
     def __init__(self, storage: SharedSegmentStorage, file_name: str, name: str, start: int, length: int) -> None:
@@ -514,13 +518,22 @@ class _SegmentPart(StructFile):
         offset = start - self._window_start
         if offset >= 0 and end - self._window_start <= len(self._window):
             return self._window[offset : offset + end - start]
-        if end - start >= READ_AHEAD:
+        window_end = self._window_start + len(self._window)
+        # Reading on from the window (a posting list, block after block): read further ahead each time.
+        ahead = READ_AHEAD
+        if self._window_start < start <= window_end + READ_AHEAD:
+            ahead = min(2 * len(self._window), MAX_READ_AHEAD)
+        if end - start >= ahead:
             return self._storage.pread(self._file_name, start, end - start)
-        self._fill(start)
+        self._fill(start, ahead)
         return self._window[: end - start]
 
     def read(self, size: int | None = -1) -> bytes:
         start = self._position
+        offset = start - self._window_start
+        if size is not None and size >= 0 and offset >= 0 and offset + size <= len(self._window):
+            self._position = start + size  # the usual case, without a call: within the window
+            return self._window[offset : offset + size]
         found = self._bytes(start, self._end if size is None or size < 0 else start + size)
         self._position = start + len(found)
         return found
@@ -569,14 +582,20 @@ class _SegmentPart(StructFile):
         self._position = self._window_start + stream.tell()
         return value
 
-    def _fill(self, start: int) -> None:
-        """Read a new window from ``start``."""
-        self._window = self._storage.pread(self._file_name, start, min(READ_AHEAD, self._end - start))
+    def _fill(self, start: int, size: int = READ_AHEAD) -> None:
+        """Read a new window of ``size`` bytes (fewer at the part's end) from ``start``."""
+        self._window = self._storage.pread(self._file_name, start, min(size, self._end - start))
         self._window_start = start
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: self._start, os.SEEK_CUR: self._position, os.SEEK_END: self._end}[whence]
-        self._position = base + offset
+        if whence == os.SEEK_SET:
+            self._position = self._start + offset
+        elif whence == os.SEEK_CUR:
+            self._position += offset
+        elif whence == os.SEEK_END:
+            self._position = self._end + offset
+        else:
+            raise ValueError(f"whence must be 0, 1 or 2, not {whence!r}")
         return self._position - self._start
 
     def tell(self) -> int:

@@ -601,3 +601,30 @@ def test_segment_part_reads_like_a_whoosh_buffer_file(tmp_path, monkeypatch):
         assert sub.get(15, 10) == reference_sub.get(15, 10) == bytes(data[20:25])
     finally:
         storage.release()
+
+
+def test_segment_part_reads_further_ahead_while_read_straight_on(tmp_path):
+    """Reading on from window to window (a posting list) doubles the window up to MAX_READ_AHEAD;
+    a jump elsewhere (a term lookup) reads one READ_AHEAD page again."""
+    data = bytes(range(256)) * 1024  # 256 kB
+    (tmp_path / f"x{COMPOUND_EXT}").write_bytes(data)
+    storage = SharedSegmentStorage(tmp_path)
+    reads: list[int] = []
+    real_pread = storage.pread
+
+    def pread(name, offset, length):
+        reads.append(length)
+        return real_pread(name, offset, length)
+
+    storage.pread = pread
+    try:
+        part = storage.open_file(f"x{COMPOUND_EXT}")
+        assert b"".join(part.read(100) for _ in range(1200)) == data[:120_000]
+        ahead = whoosh_internals.READ_AHEAD
+        assert reads[:5] == [ahead, 2 * ahead, 4 * ahead, 8 * ahead, 16 * ahead]
+        assert max(reads) == whoosh_internals.MAX_READ_AHEAD and len(reads) < 10
+        reads.clear()
+        assert part.get(250_000, 8) == data[250_000:250_008]
+        assert reads == [ahead]
+    finally:
+        storage.release()
