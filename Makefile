@@ -46,8 +46,11 @@ test: $(STAMP) tools lint
 test-long: $(STAMP)
 	$(BIN)/pytest -m slow --run-slow
 
+# Corpus sizes in paragraphs: make bench SIZES=1000000 runs the whole comparison at a million (not in CI).
+SIZES ?= 10000,100000
+
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run --out benchmarks/latest.json
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES) --out benchmarks/latest.json
 
 clean:
 	rm -rf $(VENV) $(INDEX_DIR) .pytest_cache .tools

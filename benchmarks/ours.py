@@ -9,7 +9,7 @@ STARTED = time.perf_counter()  # before the heavy imports: cold start counts the
 
 from pathlib import Path  # noqa: E402
 
-from .measure import emit, peak_rss_mb  # noqa: E402
+from .measure import TreeMemory, emit, peak_rss_mb  # noqa: E402
 
 
 def build(corpus: Path, index: Path, rebuild: bool) -> dict:
@@ -17,7 +17,10 @@ def build(corpus: Path, index: Path, rebuild: bool) -> dict:
 
     marks = []
     started = time.perf_counter()
-    summary = index_corpus(corpus, index, rebuild=rebuild, progress=lambda _: marks.append(time.perf_counter()))
+    with TreeMemory() as tree:
+        summary = index_corpus(
+            corpus, index, rebuild=rebuild, progress=lambda _: marks.append(time.perf_counter())
+        )
     wall = time.perf_counter() - started
     parsed_at = marks[-1] if marks else started
     if summary.failed:
@@ -31,6 +34,10 @@ def build(corpus: Path, index: Path, rebuild: bool) -> dict:
         "files": len(summary.indexed),
         "paragraphs_total": summary.paragraphs,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        # All the build's processes together (parsers, segment writers, this one), sampled every 0.25 s.
+        "peak_tree_pss_mb": round(tree.pss_mb, 1),
+        "peak_tree_rss_mb": round(tree.rss_mb, 1),
+        "index_mb": round(sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 2**20, 1),
     }
 
 

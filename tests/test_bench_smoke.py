@@ -40,6 +40,16 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     build = result["ours_build"]
     assert all(_positive(build[k]) for k in ("wall_s", "parse_s", "write_s", "paragraphs_per_s", "peak_rss_mb"))
     assert build["paragraphs_total"] >= 900
+    # A full build in each form reports come in; the first (text extracted from PDF) gets the rest.
+    assert result["format"] == "txt" and list(result["builds"]) == ["txt", "md", "html"]
+    assert result["builds"]["txt"] == build
+    for fmt, each in result["builds"].items():
+        assert each["format"] == fmt and 950 <= each["paragraphs_total"] <= 1050
+        keys = ("paragraphs_per_s", "peak_tree_pss_mb", "peak_tree_rss_mb", "index_mb")
+        assert all(_positive(each[k]) for k in keys)
+        # All the build's processes together hold at least what the largest of them held.
+        assert each["peak_tree_rss_mb"] >= each["peak_rss_mb"] * 0.9
+    assert {f"build_{fmt}_ge_2000_paragraphs_per_s" for fmt in ("txt", "md", "html")} <= set(result["targets"])
     assert all(_positive(result["fts5_build"][k]) for k in ("wall_s", "paragraphs", "paragraphs_per_s"))
     assert _positive(result["ours_incremental"]["wall_s"])
     refused = result["ours_refused"]
@@ -59,6 +69,7 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     assert similar["paragraphs"] >= 10 and similar["samples"] == similar["paragraphs"]
     assert similar["results_min"] >= 1
     assert "Similar findings p50 / p95 (ours)" in report_table(out)
+    assert "| Full build, scraped HTML " in report_table(out)
     ratios = ("search_p50", "search_p95", "build_throughput", "similar_p50_to_search_p50")
     assert all(_positive(result["ratios"][k]) for k in ratios)
     assert all(isinstance(v, bool) for v in result["targets"].values())
@@ -81,6 +92,7 @@ def test_small_pdf_benchmark_run_compares_both_readers(tmp_path, capsys):
         assert pdf[reader]["pages"] == 6
         assert all(_positive(pdf[reader][k]) for k in ("cpu_s", "wall_s", "pages_per_s", "ms_per_page", "words"))
     assert _positive(pdf["ratio_ours_to_pdfplumber"]) and isinstance(pdf["target_met"], bool)
+    assert all(_positive(pdf["build"][k]) for k in ("pages_per_s", "paragraphs_per_s", "wall_s"))
 
 
 def test_memory_breakdown_runs_on_a_small_index(tmp_path, capsys):

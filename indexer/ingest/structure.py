@@ -204,7 +204,7 @@ def split_sections(blocks: list[Block]) -> Structure:
 
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        known = section_type_of(block.text) if _heading_shaped(block) else None
+        known = section_type_of(block.text) if _heading_shaped(block) or _numbered_label(block) else None
         if known and index == 0 and title is None and len(block.text.split()) > RESPONSE_HEADING_MAX_WORDS:
             # "Police and Crime Commissioner comments on HMICFRS report into ..." opening a page is its title,
             # not the short "Commissioner's response" heading of a section.
@@ -318,6 +318,22 @@ def _heading_shaped(block: Block) -> bool:
         and not text.endswith(SENTENCE_END)
         and "://" not in text
         and not text[:1].islower()
+    )
+
+
+def _numbered_label(block: Block) -> bool:
+    """A one-line numbered list item that may be a numbered heading ("1. Summary", "4) Recommendations").
+
+    Text extracted from a PDF numbers its headings as lists number their items; only the
+    report headings inspectorates use (:func:`section_type_of`) are taken as headings from it.
+    """
+    text = block.text.strip()
+    return (
+        block.kind == "bullet"
+        and block.marker[:1].isdigit()
+        and "\n" not in text
+        and 0 < len(text) <= HEADING_MAX_CHARS
+        and not text.endswith(SENTENCE_END)
     )
 
 

@@ -9,13 +9,17 @@ per line (a web page pasted as text) splits at every line that ends a
 sentence.
 
 Extractors mark a page break with a form feed or with a run of blank lines;
-PDF-extracted reports in the corpus use three or more.
+PDF-extracted reports in the corpus use three or more. Where form feeds mark the
+pages, a line at the top or the bottom of most pages that says the same thing on
+each of them, page numbers aside, is a running head or footer: it comes out as a
+``dropped`` block that says so, and the paragraph it interrupted is joined again.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from pathlib import Path
 
 from indexer.ingest.readers.decode import decode_bytes
@@ -55,6 +59,9 @@ LONG_GROUP_LINES = 12
 """A run of this many lines without a blank one is split even where blank lines separate most paragraphs."""
 WRAPPED_SHARE = 0.5
 """A document is hard-wrapped when at least this share of the line breaks after full lines fall mid-sentence."""
+RUNNING_REASON = "running header or footer"
+RUNNING_MIN_PAGES = 3
+"""Running heads and footers are looked for in texts with at least this many pages (form feeds)."""
 
 
 def read(path: Path) -> list[Block]:
@@ -72,6 +79,8 @@ def blocks_from_text(
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     layout = _Layout.of(text) if split_lines else None
+    lines = text.split("\n")
+    running = _running_lines(lines) if split_lines and "\f" in text else set()
     blocks: list[Block] = []
     group: list[str] = []
     blank_run = 0
@@ -84,11 +93,15 @@ def blocks_from_text(
             page_break_pending = False
         group.clear()
 
-    for line in text.split("\n"):
+    for number, line in enumerate(lines):
         if "\f" in line:
             flush()
             page_break_pending = True
             line = line.replace("\f", "")
+        if number in running:
+            flush()
+            blocks.append(Block(text=line.strip(), kind="dropped", marker=RUNNING_REASON))
+            continue
         if not line.strip():
             blank_run += 1
             if blank_run == 1:
@@ -100,6 +113,35 @@ def blocks_from_text(
         group.append(line.rstrip())
     flush()
     return blocks
+
+
+def _furniture_key(line: str) -> str:
+    """What a running head says on every page: its words, without page numbers or dates' digits."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "", line)).strip(" |-–").lower()
+
+
+def _running_lines(lines: list[str]) -> set[int]:
+    """Numbers of the lines that are running heads or footers in text whose pages end at form feeds.
+
+    Such a line is the first or the last line of its page, and says the same at that edge of at
+    least half of the pages (and three), digits aside. A page number alone is left to the cleaner.
+    """
+    pages: list[list[int]] = [[]]
+    for number, line in enumerate(lines):
+        if "\f" in line:
+            pages.append([])
+        if line.replace("\f", "").strip():
+            pages[-1].append(number)
+    pages = [page for page in pages if page]
+    if len(pages) < RUNNING_MIN_PAGES:
+        return set()
+    edges: list[tuple[str, int, str]] = []  # (edge, line number, key)
+    for page in pages:
+        edges.append(("top", page[0], _furniture_key(lines[page[0]])))
+        edges.append(("bottom", page[-1], _furniture_key(lines[page[-1]])))
+    seen = Counter((edge, key) for edge, _, key in edges if key)
+    needed = max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)
+    return {number for edge, number, key in edges if key and seen[edge, key] >= needed}
 
 
 class _Layout:
@@ -163,13 +205,19 @@ def _group_blocks(
 ) -> list[Block]:
     """Text blocks for the lines before any bullet, then one block per bullet (split where paragraphs end)."""
     out: list[tuple[str, list[str]]] = []
+    plain = layout is not None
     if layout is not None and not layout.applies_to(lines):
         layout = None
     for line in lines:
         match = bullet_re.match(line)
         if match:
             out.append((match["marker"], [match["text"]]))
-        elif out and not (layout and layout.ends_paragraph(out[-1][1][-1], line)):
+        elif (
+            out
+            and not (layout and layout.ends_paragraph(out[-1][1][-1], line))
+            and not (plain and (DATE_ONLY_RE.match(line) or DATE_ONLY_RE.match(out[-1][1][-1])))
+        ):
+            # A cover's date stands alone even among a few short lines (a title, its subtitle).
             out[-1][1].append(line)
         else:
             out.append(("", [line]))
