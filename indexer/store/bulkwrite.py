@@ -11,8 +11,10 @@ whoosh side of that is :class:`indexer.store.whoosh_internals.PostingsSegmentWri
 
 :class:`ParallelBuild` runs one such writer per process; the indexing run
 hands it each report as soon as it is parsed, so parsing and writing share
-the cores for the whole build. Each process writes one segment; the parent
-writes the TOC that lists them.
+the cores for the whole build. Each process writes a segment, and starts
+another once the one it holds has :data:`SEGMENT_POSTINGS` postings, so a
+writer's memory is bounded whatever the corpus's size; the parent writes the
+TOC that lists them all.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ from indexer.store.whoosh_internals import (
 
 if TYPE_CHECKING:
     from indexer.model import Report
+
+SEGMENT_POSTINGS = 12_000_000
+"""Postings a writer process holds before it writes them out as a segment and starts another.
+
+About 45 bytes each in memory (document number, weight, and the encoded value or a reference to a
+shared one), so a writer holds about 550 MB at most; at 100k paragraphs each of the two writers
+holds 5-6 million and writes one segment (benchmarks/README.md, "A million paragraphs")."""
 
 FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
 """Analysis fast paths by kind; :data:`indexer.store.schema.FAST_FIELDS` says which field takes which."""
@@ -65,6 +74,8 @@ class BulkSegmentWriter(PostingsSegmentWriter):
         self._text_postings: dict[str, dict[str, list]] = {}
         # (field, value) -> postings, for the short values a report's paragraphs share (its id, forces, year...)
         self._item_cache: dict[tuple[str, object], list] = {}
+        self.postings = 0
+        """Postings held so far (one per term of each field of each document)."""
 
     def _items(self, fieldname: str, field, value) -> list[tuple[bytes, int, float, bytes]]:
         """Whoosh's postings for a field without a fast path, cached for values seen before."""
@@ -85,11 +96,13 @@ class BulkSegmentWriter(PostingsSegmentWriter):
             raise TypeError(f"fast-path fields take text, not {type(value).__name__}")
         boost = fmt.field_boost
         length = 0
+        analysed = analyse(value)
+        self.postings += len(analysed)
         if kind == "positions":
             # (Each value its own bytes object: shared ones would pickle as memo references, a
             # different file from whoosh's own writer's.)
             encode = fmt.encode
-            for term, found in analyse(value).items():
+            for term, found in analysed.items():
                 count = len(found)
                 length += count
                 posting = terms.get(term)
@@ -99,7 +112,7 @@ class BulkSegmentWriter(PostingsSegmentWriter):
                 posting[1].append(float(count) * boost * fieldboost)
                 posting[2].append(encode(found))
             return length
-        for term, count in analyse(value).items():
+        for term, count in analysed.items():
             length += count
             posting = terms.get(term)
             if posting is None:
@@ -120,7 +133,9 @@ class BulkSegmentWriter(PostingsSegmentWriter):
         if terms is None:
             terms = self._postings[fieldname] = {}
         length = 0
-        for tbytes, freq, weight, vbytes in self._items(fieldname, field, value):
+        items = self._items(fieldname, field, value)
+        self.postings += len(items)
+        for tbytes, freq, weight, vbytes in items:
             length += freq
             posting = terms.get(tbytes)
             if posting is None:
@@ -158,6 +173,7 @@ class ParallelBuild:
         documents: Callable[[Report], Iterable[dict]],
         fast_fields: dict[str, str],
         limitmb: int = 128,
+        segment_postings: int = SEGMENT_POSTINGS,
     ) -> None:
         self.procs = procs
         # The parent's writer holds whoosh's write lock and writes the TOC.
@@ -171,7 +187,9 @@ class ParallelBuild:
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(
                 target=_segment_worker,
-                args=(index.storage, index.indexname, queue, sender, documents, fast_fields, limitmb),
+                args=(
+                    index.storage, index.indexname, queue, sender, documents, fast_fields, limitmb, segment_postings
+                ),
                 daemon=True,
             )
             process.start()
@@ -196,8 +214,7 @@ class ParallelBuild:
                     raise RuntimeError(f"index writer process died (exit code {process.exitcode})") from None
                 if isinstance(outcome, BaseException):
                     raise outcome
-                if outcome is not None:
-                    segments.append(outcome)
+                segments.extend(outcome)
             for process in self._processes:
                 process.join()
         except BaseException:
@@ -232,17 +249,30 @@ class _Feed:
         self._queue.put(report)
 
 
-def _segment_worker(storage, indexname, queue, sender, documents, fast_fields, limitmb) -> None:
+def _segment_worker(
+    storage, indexname, queue, sender, documents, fast_fields, limitmb, segment_postings: int
+) -> None:
+    """Write the reports from ``queue`` into segments of at most about ``segment_postings`` postings each;
+    send their list, in order (a report is never split between two segments)."""
     try:
         index = storage.open_index(indexname)
-        writer = BulkSegmentWriter(index, fast_fields=fast_fields, lock=False, limitmb=limitmb)
+        segments = []
+
+        def new_writer() -> BulkSegmentWriter:
+            return BulkSegmentWriter(index, fast_fields=fast_fields, lock=False, limitmb=limitmb)
+
+        writer = new_writer()
         while True:
             report = queue.get()
             if report is None:
                 break
             for document in documents(report):
                 writer.add_document(**document)
-        sender.send(finish_segment(writer))
+            if writer.postings >= segment_postings:
+                segments.append(finish_segment(writer))
+                writer = new_writer()
+        segments.append(finish_segment(writer))
+        sender.send([segment for segment in segments if segment is not None])
     except BaseException as error:  # the parent re-raises it
         with contextlib.suppress(Exception):
             sender.send(RuntimeError(f"index writer process failed: {type(error).__name__}: {error}"))

@@ -102,3 +102,34 @@ def test_router_keeps_corpus_order_per_process_whatever_the_parse_order():
     router.parsed("r2.md", "R2")
     router.parsed("r5.md", "R5")
     assert added == [(1, "R4"), (0, "R0"), (0, "R1"), (0, "R2"), (1, "R5")]
+
+
+@pytest.mark.parametrize(("segment_postings", "segments"), [(10**9, 2), (1, 5)])
+def test_parallel_build_cuts_segments_by_postings_and_keeps_every_document_in_order(
+    tmp_path, corpus_reports, segment_postings, segments
+):
+    """Two writer processes; with a budget of one posting each report is a segment of its own.
+    Either way the index holds every paragraph once, in corpus order, and finds the same ones."""
+    from whoosh.qparser import QueryParser
+
+    from indexer.store.bulkwrite import ParallelBuild
+    from indexer.store.schema import report_documents
+
+    assert len(corpus_reports) == 5
+    index = whoosh_index.create_in(str(tmp_path), make_schema())
+    build = ParallelBuild(index, 2, report_documents, FAST_FIELDS, segment_postings=segment_postings)
+    runs = ReportRouter(2, [(r.source_file, 1) for r in corpus_reports], lambda *_: None).runs
+    by_file = {r.source_file: r for r in corpus_reports}
+    for worker, run in enumerate(runs):
+        for name in run:
+            build.feed(worker).add_report(by_file[name])
+    build.commit()
+    index = whoosh_index.open_dir(str(tmp_path))
+    assert len(index._segments()) == segments
+    expected = [p.id for name in runs[0] + runs[1] for p in by_file[name].paragraphs]
+    with index.searcher() as searcher:
+        stored = [fields["id"] for fields in searcher.all_stored_fields()]
+        assert stored == expected
+        query = QueryParser("text", index.schema).parse("custody")
+        found = sorted(hit["id"] for hit in searcher.search(query, limit=None))
+    assert found == sorted(p.id for r in corpus_reports for p in r.paragraphs if "custody" in p.text.lower())
