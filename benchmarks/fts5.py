@@ -286,10 +286,16 @@ def make_wsgi_app(database: Path):
     return app
 
 
-def serve(database: Path, port: int, threads: int) -> None:
-    import waitress
+def serve(database: Path, port: int, threads: int, workers: int = 1) -> None:
+    """The FTS5 page behind our server: waitress in ``workers`` processes sharing the port, as ``findings serve``."""
+    from waitress.server import create_server
 
-    waitress.serve(make_wsgi_app(database), host="127.0.0.1", port=port, threads=threads, _quiet=True)
+    from webapp.serve import listening_socket, run_workers
+
+    def start(sock) -> None:
+        create_server(make_wsgi_app(database), sockets=[sock], threads=threads).run()
+
+    run_workers(start, listening_socket("127.0.0.1", port), workers)
 
 
 def main(argv: list[str]) -> None:
@@ -299,7 +305,7 @@ def main(argv: list[str]) -> None:
     elif command == "search":
         emit(search(Path(args[0]), int(args[1])))
     elif command == "serve":
-        serve(Path(args[0]), int(args[1]), int(args[2]))
+        serve(Path(args[0]), int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else 1)
     else:
         raise SystemExit(f"unknown command {command}")
 

@@ -76,21 +76,25 @@ def _tree_memory_mb(root: int) -> tuple[float, float]:
 
 
 class TreeMemory:
-    """The peak memory of this process and all its descendants together, sampled while it runs.
+    """The peak memory of a process (this one by default) and all its descendants together, sampled.
 
-    ``with TreeMemory() as peak: ...`` then ``peak.rss_mb`` / ``peak.pss_mb``: the highest sums seen.
+    ``with TreeMemory() as peak: ...`` then ``peak.rss_mb`` / ``peak.pss_mb``: the highest sums seen,
+    and ``peak.last_rss_mb``: the last.
     """
 
-    def __init__(self, interval: float = 0.25) -> None:
+    def __init__(self, interval: float = 0.25, root: int | None = None) -> None:
         self.interval = interval
+        self.root = os.getpid() if root is None else root
+        self.last_rss_mb = 0.0
         self.rss_mb = self.pss_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while True:
-            rss, pss = _tree_memory_mb(os.getpid())
+            rss, pss = _tree_memory_mb(self.root)
             self.rss_mb, self.pss_mb = max(self.rss_mb, rss), max(self.pss_mb, pss)
+            self.last_rss_mb = rss
             if self._stop.wait(self.interval):
                 return
 

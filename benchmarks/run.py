@@ -73,6 +73,10 @@ def build_format(size: int, fmt: str, workdir: Path, log) -> tuple[dict, Path, P
     build["write_paragraphs_per_s"] = round(build["paragraphs_total"] / build["write_s"], 1)
     build["format"] = fmt
     build["corpus_generation_s"] = round(generated, 2)
+    log(
+        f"[{size}]   {build['paragraphs_per_s']:,.0f} par/s, {build['wall_s']:.1f} s, "
+        f"all processes {build['peak_tree_pss_mb']:,.0f} MB"
+    )
     return build, corpus, index
 
 
@@ -85,6 +89,7 @@ def bench_size(
     http_seconds: float,
     threads: list[int],
     formats: list[str],
+    workers: int,
     log,
 ) -> dict:
     """The whole comparison on the corpus in the first of ``formats``; full builds only in the others."""
@@ -140,14 +145,16 @@ def bench_size(
             run["ours"] = {"skipped": missing}
             log(f"[{size}] HTTP (ours) skipped: {missing}")
         else:
-            log(f"[{size}] HTTP (ours), {count} client threads")
+            log(f"[{size}] HTTP (ours), {count} client threads, {workers} server processes")
             run["ours"] = measure(
-                "ours", str(index), threads=count, max_requests=http_requests, max_seconds=http_seconds
-            )
-        log(f"[{size}] HTTP (FTS5), {count} client threads")
+                "ours", str(index), threads=count, max_requests=http_requests, max_seconds=http_seconds,
+                workers=workers,
+            )  # fmt: skip
+        log(f"[{size}] HTTP (FTS5), {count} client threads, {workers} server processes")
         run["fts5"] = measure(
-            "fts5", str(database), threads=count, max_requests=http_requests, max_seconds=http_seconds
-        )
+            "fts5", str(database), threads=count, max_requests=http_requests, max_seconds=http_seconds,
+            workers=workers,
+        )  # fmt: skip
         run["ratios"] = http_ratios(run["ours"], run["fts5"])
         result["http"][str(count)] = run
     first = result["http"][str(threads[0])]
@@ -288,8 +295,11 @@ def table(results: list[dict]) -> str:
             lambda r, c=count: _http_cell(r["http"][c], "p95_ms", " ms", "http_p95"),
         )
         row(
-            f"Server peak RSS, {count} clients: ours / FTS5",
-            lambda r, c=count: _http_cell(r["http"][c], "server_peak_rss_mb", " MB", None),
+            f"Server peak RSS (PSS), all processes, {count} clients: ours / FTS5",
+            lambda r, c=count: (
+                _http_cell(r["http"][c], "server_peak_rss_mb", " MB", None)
+                + f" ({_http_cell(r['http'][c], 'server_peak_pss_mb', ' MB', None)})"
+            ),
         )
     row("Targets met", lambda r: ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in r["targets"].items()))
     shown = [values for values in rows if values[0] != "Targets met"]
@@ -328,6 +338,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SYNTHETIC corpora and indexes go"
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes for the HTTP runs, ours and FTS5's alike (default: findings serve's)",
+    )
+    parser.add_argument(
         "--formats",
         default=",".join(FORMATS),
         help="comma-separated corpus forms (txt, md, html), each built in full; the first gets the whole comparison",
@@ -342,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     threads = [int(t) for t in str(args.threads).split(",") if t.strip()]
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if args.workers is None:
+        from webapp.serve import DEFAULT_WORKERS
+
+        args.workers = DEFAULT_WORKERS
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         parser.error(f"--formats: one or more of {', '.join(FORMATS)} (not {', '.join(unknown) or 'nothing'})")
@@ -353,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = [
         bench_size(size, args.workdir, rounds=args.rounds, http_requests=args.http_requests,
-                   http_seconds=args.http_seconds, threads=threads, formats=formats, log=log)
+                   http_seconds=args.http_seconds, threads=threads, formats=formats, workers=args.workers,
+                   log=log)
         for size in (sizes if args.only != "pdf" else [])
     ]  # fmt: skip
     pdf = None if args.only == "search" else bench_pdf(args.workdir / "pdf", args.pdf_reports, args.pdf_pages, log)

@@ -1,9 +1,10 @@
 """The search page over HTTP on loopback: servers in child processes, a small threaded load generator.
 
-``python -m benchmarks.web ours INDEX PORT THREADS`` serves our web app through
-its production server (waitress) with the result cache turned off, so every
-request does the whole page's work; ``fts5 DB PORT THREADS`` serves the FTS5
-equivalent through the same server.
+``python -m benchmarks.web ours INDEX PORT THREADS WORKERS`` serves our web app through
+its production server (waitress in WORKERS processes sharing the port, ``findings serve``)
+with the result cache turned off, so every request does the whole page's work;
+``fts5 DB PORT THREADS WORKERS`` serves the FTS5 equivalent through the same server.
+Server memory is the sum over its processes (RSS, and PSS, which counts shared pages once).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from .measure import ROOT, free_port, rss_mb, summary_ms, wait_for_port
+from .measure import ROOT, TreeMemory, free_port, summary_ms, wait_for_port
 from .queries import QUERY_MIX
 
 URL_FILTER_PARAMS = {"forces": "force", "year": "year"}
@@ -96,10 +97,12 @@ def load(port: int, paths: list[str], *, threads: int, max_requests: int, max_se
     )
 
 
-def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seconds: float) -> dict:
+def measure(
+    kind: str, target: str, *, threads: int, max_requests: int, max_seconds: float, workers: int = 1
+) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.web", kind, target, str(port), str(threads)],
+        [sys.executable, "-m", "benchmarks.web", kind, target, str(port), str(threads), str(workers)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -113,9 +116,17 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
             server.kill()
             raise RuntimeError(f"{kind} server did not start:\n{stderr.read().decode()[-3000:]}") from None
         prefix = "/api/search" if kind == "ours" else "/search"
-        result = load(port, request_paths(prefix), threads=threads, max_requests=max_requests, max_seconds=max_seconds)
-        current, peak = rss_mb(server.pid)
-        result.update(server_rss_mb=round(current, 1), server_peak_rss_mb=round(peak, 1), threads=threads)
+        with TreeMemory(interval=0.5, root=server.pid) as memory:
+            result = load(
+                port, request_paths(prefix), threads=threads, max_requests=max_requests, max_seconds=max_seconds
+            )
+        result.update(
+            server_rss_mb=round(memory.last_rss_mb, 1),
+            server_peak_rss_mb=round(memory.rss_mb, 1),
+            server_peak_pss_mb=round(memory.pss_mb, 1),
+            threads=threads,
+            workers=workers,
+        )
         return result
     finally:
         server.terminate()
@@ -127,24 +138,24 @@ def measure(kind: str, target: str, *, threads: int, max_requests: int, max_seco
         stderr.close()
 
 
-def serve_ours(index: str, port: int, threads: int) -> None:
+def serve_ours(index: str, port: int, threads: int, workers: int) -> None:
     from indexer.search.service import SearchService
 
     # Measure work, not the LRU cache: the mix repeats, so cached pages would be free.
     SearchService.__init__.__kwdefaults__ = {**(SearchService.__init__.__kwdefaults__ or {}), "cache_bytes": 0}
     import webapp
 
-    webapp.serve(index_dir=index, host=HOST, port=port, threads=threads)
+    webapp.serve(index_dir=index, host=HOST, port=port, threads=threads, workers=workers)
 
 
 def main(argv: list[str]) -> None:
-    kind, target, port, threads = argv
+    kind, target, port, threads, workers = argv
     if kind == "ours":
-        serve_ours(target, int(port), int(threads))
+        serve_ours(target, int(port), int(threads), int(workers))
     else:
         from .fts5 import serve
 
-        serve(__import__("pathlib").Path(target), int(port), int(threads))
+        serve(__import__("pathlib").Path(target), int(port), int(threads), int(workers))
 
 
 if __name__ == "__main__":

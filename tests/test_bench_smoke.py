@@ -8,7 +8,7 @@ import numbers
 from benchmarks.run import main
 
 SEARCH_KEYS = {"p50_ms", "p95_ms", "mean_ms", "samples", "by_label", "totals", "peak_rss_mb"}
-HTTP_KEYS = {"p50_ms", "p95_ms", "requests_per_s", "server_rss_mb", "server_peak_rss_mb"}
+HTTP_KEYS = {"p50_ms", "p95_ms", "requests_per_s", "server_rss_mb", "server_peak_rss_mb", "server_peak_pss_mb"}
 
 
 def _positive(value) -> bool:
@@ -26,7 +26,8 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     out = tmp_path / "bench.json"
     code = main([
         "--out", str(out), "--sizes", "1000", "--rounds", "1", "--http-requests", "30",
-        "--http-seconds", "5", "--threads", "2", "--workdir", str(tmp_path / "work"), "--quiet", "--only", "search",
+        "--http-seconds", "5", "--threads", "2", "--workers", "2", "--workdir", str(tmp_path / "work"), "--quiet",
+        "--only", "search",
     ])  # fmt: skip
     assert code == 0
     assert "Search page p50: ours / FTS5" in capsys.readouterr().out
@@ -64,6 +65,9 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
     assert result["ours_search"]["totals"] == result["fts5_search"]["totals"]
     assert set(result["fts5_http"]) >= HTTP_KEYS
     assert result["ours_http"].get("skipped") or (set(result["ours_http"]) >= HTTP_KEYS)
+    # Both servers ran in two processes; their memory is summed over the parent and both workers.
+    assert result["fts5_http"]["workers"] == 2 and result["ours_http"]["workers"] == 2
+    assert result["ours_http"]["server_peak_rss_mb"] >= result["ours_http"]["server_peak_pss_mb"] > 0
     similar = result["ours_similar"]
     assert _positive(similar["p50_ms"]) and similar["p95_ms"] >= similar["p50_ms"]
     assert similar["paragraphs"] >= 10 and similar["samples"] == similar["paragraphs"]

@@ -120,9 +120,11 @@ def test_serve_is_added_by_the_web_apps_entry_point(corpus_index, monkeypatch):
     runner = CliRunner()
     assert "serve" in runner.invoke(main, ["--help"]).stdout
     args = ["serve", "--index-dir", str(corpus_index), "--host", "0.0.0.0", "--port", "8123", "--threads", "2"]
-    result = runner.invoke(main, args)
+    result = runner.invoke(main, [*args, "--workers", "3"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"index_dir": corpus_index, "host": "0.0.0.0", "port": 8123, "threads": 2}]
+    assert calls == [{"index_dir": corpus_index, "host": "0.0.0.0", "port": 8123, "threads": 2, "workers": 3}]
+    result = runner.invoke(main, [*args, "--workers", "0"])
+    assert result.exit_code == 2 and "Invalid value for '--workers'" in result.output
 
 
 # -- findings similar and findings briefing ---------------------------------------------------------

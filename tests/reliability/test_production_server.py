@@ -7,6 +7,7 @@ server `findings serve` runs, so what a browser would really receive is checked.
 from __future__ import annotations
 
 import http.client
+import os
 import signal
 import socket
 import subprocess
@@ -200,3 +201,70 @@ def _get_when_up(url: str) -> tuple[int, dict, bytes]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _two_children(pid: int) -> set[int]:
+    found = _children(pid)
+    return found if len(found) == 2 else set()
+
+
+def _wait_for(condition, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+    return value
+
+
+def test_findings_serve_runs_worker_processes_and_replaces_one_that_dies(tmp_path):
+    """`--workers 2`: two server processes share the port; one killed is replaced; SIGTERM stops them all."""
+    from indexer.store.indexing import index_corpus
+
+    from reportgen import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", {0: 0}, paragraphs=3)
+    index_corpus(corpus, tmp_path / "index", workers=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    findings = Path(sys.executable).with_name("findings")
+    command = [
+        str(findings), "serve", "--index-dir", str(tmp_path / "index"), "--port", str(port), "--threads", "2",
+        "--workers", "2",
+    ]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        try:
+            assert "with 2 processes" in process.stdout.readline()
+            workers = _wait_for(lambda: _two_children(process.pid))
+            for _ in range(6):  # keep-alive off: each request may go to either process
+                status, headers, body = _get_when_up(f"http://127.0.0.1:{port}/api/search?q=custody")
+                assert b"\"results\"" in body
+                assert status == 200 and headers.get("Server") == "findings"
+            killed = min(workers)
+            os.kill(killed, signal.SIGKILL)
+            replaced = _wait_for(lambda: (found := _two_children(process.pid)) and killed not in found and found)
+            assert len(replaced & workers) == 1
+            assert "stopped (signal SIGKILL); starting another" in process.stdout.readline()
+            status, _, _ = _get_when_up(f"http://127.0.0.1:{port}/help")
+            assert status == 200
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                assert process.wait(timeout=20) == 0
+            finally:
+                process.kill()
+    assert all(not Path(f"/proc/{pid}").exists() for pid in replaced | workers)

@@ -171,3 +171,45 @@ def test_the_chain_follows_incremental_runs(make_corpus, tmp_path):
     (corpus / "response.txt").unlink()
     index_corpus(corpus, index_dir, workers=0)
     assert statuses() == ["no response found"] * 8
+
+
+def test_an_incremental_run_links_exactly_as_a_rebuild_would(make_corpus, tmp_path):
+    """Each run links only what changed, and ends with the chain a full rebuild of the same files gives."""
+    from indexer.store.generations import current_generation, read_manifest
+
+    report = (GENRE / "stalking-inspection-report.txt").read_text(encoding="utf-8")
+    corpus = make_corpus({"report.txt": report})
+    index_dir = tmp_path / "index"
+
+    def chain(folder: Path) -> tuple[list, dict]:
+        manifest = read_manifest(current_generation(folder))
+        return manifest["links"], manifest["findings"]
+
+    steps = [
+        ("responses", lambda: [
+            (corpus / name).write_text((GENRE / f"stalking-{kind}-response.txt").read_text(encoding="utf-8"))
+            for name, kind in (("pcc.txt", "pcc"), ("force.txt", "force"))
+        ]),
+        ("report changed", lambda: (corpus / "report.txt").write_text(  # its recommendation 2 withdrawn
+            "\n".join(line for line in report.split("\n") if not line.startswith("Recommendation 2:")),
+            encoding="utf-8",
+        )),
+        ("unrelated report", lambda: (corpus / "custody.txt").write_text(
+            (GENRE / "custody-report-gwent.txt").read_text(encoding="utf-8"), encoding="utf-8"
+        )),
+        ("response removed", lambda: (corpus / "pcc.txt").unlink()),
+    ]  # fmt: skip
+    index_corpus(corpus, index_dir, workers=0)
+    counts = []
+    for number, (name, change) in enumerate(steps):
+        change()
+        summary = index_corpus(corpus, index_dir, workers=0)
+        assert not summary.failed, name
+        rebuilt = tmp_path / f"rebuilt-{number}"
+        index_corpus(corpus, rebuilt, workers=0, rebuild=True)
+        assert chain(index_dir) == chain(rebuilt), name
+        links, findings = chain(index_dir)
+        counts.append((name, len(links), len(findings)))
+    assert [name for name, links, _ in counts if links] == ["responses", "report changed", "unrelated report",
+                                                            "response removed"]  # fmt: skip
+    assert counts[0][1] > counts[1][1] >= counts[3][1] > 0 and counts[0][2] == counts[1][2] + 1

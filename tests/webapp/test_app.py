@@ -102,18 +102,19 @@ def test_serve_uses_waitress(corpus_index, monkeypatch):
         def close(self):
             calls.append("close")
 
-    def create_server(app, **options):
-        calls.append((app, options))
+    def create_server(app, *, sock, **options):
+        calls.append((app, options, sock.getsockname()[0]))
         return Server()
 
     monkeypatch.setattr(serve_module, "create_server", create_server)
     monkeypatch.setattr(Flask, "run", lambda *a, **k: pytest.fail("Flask's development server must not be used"))
-    webapp.serve(index_dir=corpus_index, host="127.0.0.1", port=5123, threads=3)
-    (app, options), *rest = calls
+    # One worker: the server runs in this process, on the socket serve() opened.
+    webapp.serve(index_dir=corpus_index, host="127.0.0.1", port=0, threads=3, workers=1)
+    (app, options, host), *rest = calls
     assert rest == ["run", "close"]
     assert isinstance(app, Flask) and not app.debug
     assert app.config["INDEX_DIR"] == str(corpus_index)
-    assert options == {"host": "127.0.0.1", "port": 5123, "threads": 3}
+    assert (options, host) == ({"threads": 3}, "127.0.0.1")
     assert app.extensions[EXTENSION]["service"] is not None
 
 
