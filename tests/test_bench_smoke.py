@@ -48,8 +48,8 @@ def test_small_benchmark_run_writes_every_measurement(tmp_path, capsys):
         assert each["format"] == fmt and 950 <= each["paragraphs_total"] <= 1050
         keys = ("paragraphs_per_s", "peak_tree_pss_mb", "peak_tree_rss_mb", "index_mb")
         assert all(_positive(each[k]) for k in keys)
-        # All the build's processes together hold at least what the largest of them held.
-        assert each["peak_tree_rss_mb"] >= each["peak_rss_mb"] * 0.9
+        # PSS counts each shared page once, RSS once per process: the sums can only agree or differ this way.
+        assert each["peak_tree_rss_mb"] >= each["peak_tree_pss_mb"]
     assert {f"build_{fmt}_ge_2000_paragraphs_per_s" for fmt in ("txt", "md", "html")} <= set(result["targets"])
     assert all(_positive(result["fts5_build"][k]) for k in ("wall_s", "paragraphs", "paragraphs_per_s"))
     assert _positive(result["ours_incremental"]["wall_s"])
