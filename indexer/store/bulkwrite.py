@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue as queue_module
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -39,12 +40,16 @@ from indexer.store.whoosh_internals import (
 if TYPE_CHECKING:
     from indexer.model import Report
 
-SEGMENT_POSTINGS = 12_000_000
+SEGMENT_POSTINGS = 9_000_000
 """Postings a writer process holds before it writes them out as a segment and starts another.
 
-About 45 bytes each in memory (document number, weight, and the encoded value or a reference to a
-shared one), so a writer holds about 550 MB at most; at 100k paragraphs each of the two writers
-holds 5-6 million and writes one segment (benchmarks/README.md, "A million paragraphs")."""
+About 57 bytes each in memory (document number, weight, the encoded value or a reference to a
+shared one, and each term's share of its entry), so a writer holds about 600 MB at most; at 100k
+paragraphs each of the two writers holds about 8 million and writes one segment
+(benchmarks/README.md, "A million paragraphs")."""
+QUEUED_REPORTS = 4
+"""Reports waiting for each writer process at most: parsing, faster than writing, then waits for it
+(unbounded, the queue held every report parsed ahead: 770 MB in the parent at 1M paragraphs)."""
 
 FAST_KINDS = {"positions": index_positions, "counts": index_counts, "words": word_counts, "pairs": pair_counts}
 """Analysis fast paths by kind; :data:`indexer.store.schema.FAST_FIELDS` says which field takes which."""
@@ -183,7 +188,7 @@ class ParallelBuild:
         self._results = []
         self._processes = []
         for _ in range(procs):
-            queue = context.Queue()
+            queue = context.Queue(maxsize=QUEUED_REPORTS)
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(
                 target=_segment_worker,
@@ -200,13 +205,13 @@ class ParallelBuild:
 
     def feed(self, worker: int) -> _Feed:
         """What hands reports to process ``worker``: ``store.add_reports(build.feed(i), reports)``."""
-        return _Feed(self._queues[worker])
+        return _Feed(self._queues[worker], self._processes[worker])
 
     def commit(self) -> None:
         segments = []
         try:
-            for queue in self._queues:
-                queue.put(None)
+            for queue, process in zip(self._queues, self._processes, strict=True):
+                _Feed(queue, process).put(None)
             for receiver, process in zip(self._results, self._processes, strict=True):
                 try:
                     outcome = receiver.recv()
@@ -241,12 +246,25 @@ class ParallelBuild:
 
 
 class _Feed:
-    def __init__(self, queue) -> None:
+    def __init__(self, queue, process) -> None:
         self._queue = queue
+        self._process = process
 
     def add_report(self, report) -> None:
-        """Queue ``report`` for the process (returns at once)."""
-        self._queue.put(report)
+        """Queue ``report`` for the process; waits while :data:`QUEUED_REPORTS` already wait for it."""
+        self.put(report)
+
+    def put(self, item) -> None:
+        """Put ``item`` on the process's queue, waiting for room while the process lives."""
+        while True:
+            try:
+                self._queue.put(item, timeout=1.0)
+                return
+            except queue_module.Full:
+                if not self._process.is_alive():
+                    raise RuntimeError(
+                        f"index writer process died (exit code {self._process.exitcode})"
+                    ) from None
 
 
 def _segment_worker(

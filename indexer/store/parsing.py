@@ -190,7 +190,8 @@ def parse_files(
                 yield path.relative_to(corpus_dir).as_posix(), outcome
             now = time.monotonic()
             for connection, (path, process, begun) in list(running.items()):
-                if now - begun > timeout:
+                # (A worker whose answer waits while the caller was busy, say in a full writer queue, is done.)
+                if now - begun > timeout and not connection.poll():
                     stop(connection, process)
                     del running[connection]
                     yield path.relative_to(corpus_dir).as_posix(), f"timed out after {timeout:g} s while parsing"

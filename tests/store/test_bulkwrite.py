@@ -133,3 +133,28 @@ def test_parallel_build_cuts_segments_by_postings_and_keeps_every_document_in_or
         query = QueryParser("text", index.schema).parse("custody")
         found = sorted(hit["id"] for hit in searcher.search(query, limit=None))
     assert found == sorted(p.id for r in corpus_reports for p in r.paragraphs if "custody" in p.text.lower())
+
+
+def test_a_writer_process_that_dies_stops_the_build_instead_of_hanging(tmp_path, corpus_reports):
+    """Reports wait in a bounded queue; once the writer is gone, handing it one more is an error, not a wait."""
+    import os
+    import signal
+    import time
+
+    from indexer.store.bulkwrite import QUEUED_REPORTS, ParallelBuild
+    from indexer.store.schema import report_documents
+
+    index = whoosh_index.create_in(str(tmp_path), make_schema())
+    build = ParallelBuild(index, 1, report_documents, FAST_FIELDS)
+    try:
+        (process,) = build._processes
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(10)
+        feed = build.feed(0)
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match=r"index writer process died \(exit code -9\)"):
+            for _ in range(QUEUED_REPORTS + 2):
+                feed.add_report(corpus_reports[0])
+        assert time.monotonic() - started < 10
+    finally:
+        build.cancel()
