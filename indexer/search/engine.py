@@ -22,6 +22,11 @@ from indexer.search.compile import Compiled, Compiler
 from indexer.search.facets import leaf_readers, posting_ids
 from indexer.store.whoosh_internals import DocSet, seek, unfiltered
 
+IDF_CACHE_BYTES = 2 * 2**20
+"""The most a reader bundle's idf cache may hold."""
+IDF_ENTRY_BYTES = 300
+"""What one idf cache entry holds: the dict slot, the (field, term) tuple, its two strings, the float."""
+
 
 @dataclass
 class Readers:
@@ -41,6 +46,13 @@ class Readers:
 
     def close(self) -> None:
         self.searcher.close()
+
+    def trim_caches(self) -> None:
+        """Keep whoosh's per-searcher idf cache within :data:`IDF_CACHE_BYTES` (it keeps every term
+        ever scored, for the generation's lifetime); emptied when over, as an idf is cheap to compute."""
+        cache = getattr(self.searcher, "_idf_cache", None)
+        if cache is not None and len(cache) * IDF_ENTRY_BYTES > IDF_CACHE_BYTES:
+            cache.clear()
 
 
 def whoosh_query(compiled: Compiled) -> wq.Query:

@@ -137,6 +137,7 @@ class SearchState:
         try:
             yield bundle
         finally:
+            bundle.trim_caches()
             with self._lock:
                 keep = not self._closed
                 if keep:

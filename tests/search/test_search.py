@@ -455,3 +455,20 @@ def test_searcher_refreshes_after_reindex(make_corpus, tmp_path):
         (corpus / "b.md").write_text("Report B\n\nStreet triage works.\n", encoding="utf-8")
         index_corpus(corpus, tmp_path / "index", workers=0)
         assert live.search("triage")["total"] == 1
+
+
+def test_whoosh_idf_cache_stays_within_its_bound(corpus_index, monkeypatch):
+    """Whoosh keeps an idf for every term a searcher ever scored; a bundle going back to the pool trims it."""
+    from indexer.search import engine
+
+    def idf_entries(service: SearchService) -> int:
+        with service._using() as state, state.readers() as bundle:
+            return len(bundle.searcher._idf_cache)
+
+    with SearchService(corpus_index, cache_bytes=0) as service:
+        service.search("custody detention safeguarding children")
+        kept = idf_entries(service)
+        assert kept >= 4  # within the bound: the idfs stay cached
+        monkeypatch.setattr(engine, "IDF_CACHE_BYTES", 3 * engine.IDF_ENTRY_BYTES)
+        service.search("custody detention safeguarding children")
+        assert idf_entries(service) == 0
