@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -31,6 +31,8 @@ from whoosh.lang.porter import stem
 from indexer.model import FINDING_STATUSES, RESPONSE_TYPES
 
 TRACKED_TYPES = ("recommendation", "area_for_improvement", "cause_of_concern")
+KEPT_REPORTS = 8
+"""Reports whose paragraphs linking keeps at once (see :func:`link_corpus`)."""
 """Finding types a response can answer."""
 NO_RESPONSE = "no response found"
 ACKNOWLEDGED = "acknowledged"
@@ -321,11 +323,17 @@ def link_corpus(reports: dict[str, dict], read_paragraphs, read_findings, *, pre
     that changed, answer a changed report, or now answer another report than before. The result
     is the same as linking the whole corpus (the tests check it).
     """
-    paragraphs_of: dict[str, list[dict]] = {}
+    paragraphs_of: OrderedDict[str, list[dict]] = OrderedDict()
 
     def paragraphs(report_id: str) -> list[dict]:
-        if report_id not in paragraphs_of:
+        # The last few reports read (a report answered by a PCC and by a force is read once);
+        # not all: at a million paragraphs that held most of the corpus in the indexer.
+        if report_id in paragraphs_of:
+            paragraphs_of.move_to_end(report_id)
+        else:
             paragraphs_of[report_id] = list(read_paragraphs(report_id))
+            if len(paragraphs_of) > KEPT_REPORTS:
+                paragraphs_of.popitem(last=False)
         return paragraphs_of[report_id]
 
     def answerable(report_id: str) -> bool:

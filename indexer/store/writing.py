@@ -9,6 +9,7 @@ which writes the manifest and switches ``CURRENT`` to the new generation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -151,12 +152,13 @@ def answered_findings(generation: Path, reports: dict[str, dict], previous: Prev
                 stored = sorted(searcher.documents(report_id=report_id), key=lambda d: d["paragraph_number"])
                 return [from_document(document) for document in stored]
 
-            def findings() -> list[dict]:
-                return [
+            def findings() -> Iterator[dict]:
+                # One at a time: at a million paragraphs the records of every finding take hundreds of MB.
+                return (
                     from_document(document)
                     for finding_type in TRACKED_TYPES
                     for document in searcher.documents(finding_type=finding_type)
-                ]
+                )
 
             return link_corpus(reports, read, findings, previous=previous)
     finally:
