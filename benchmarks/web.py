@@ -56,7 +56,7 @@ def load(port: int, paths: list[str], *, threads: int, max_requests: int, max_se
     errors: list[str] = []
     counter = iter(range(max_requests))
     lock = threading.Lock()
-    deadline = time.perf_counter() + max_seconds
+    deadline = 0.0  # set once the warm-up is answered: a large index takes a while to open
 
     def client() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -77,12 +77,13 @@ def load(port: int, paths: list[str], *, threads: int, max_requests: int, max_se
                     errors.append(f"{response.status} {paths[number % len(paths)]}")
         connection.close()
 
-    for path in paths:  # warm-up, one client
-        connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    for path in paths:  # warm-up, one client (every server process may still be opening the index)
+        connection = http.client.HTTPConnection(HOST, port, timeout=600)
         connection.request("GET", path)
         connection.getresponse().read()
         connection.close()
     started = time.perf_counter()
+    deadline = started + max_seconds
     workers = [threading.Thread(target=client) for _ in range(threads)]
     for worker in workers:
         worker.start()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from indexer.search.facets import FieldValues, field_values, leaf_readers, unique_document
+from indexer.search.facets import FieldValues, field_values, leaf_readers, posting_ids, unique_document
 from indexer.store.accountability import NO_RESPONSE, STATUSES
 
 VIRTUAL_FACETS = ("status", "answered")
@@ -104,13 +105,35 @@ class Chain:
         chosen.sort(key=lambda f: (f["published"] or "", f["report_id"], -f["paragraph_number"]), reverse=True)
         return chosen
 
-    def facet_values(self, searcher, size: int) -> dict[str, FieldValues]:
-        """The status and answered facets, as value arrays over the index's documents."""
+    def facet_values(self, searcher, size: int, reports: dict[str, dict] | None = None) -> dict[str, FieldValues]:
+        """The status and answered facets, as value arrays over the index's documents.
+
+        With the manifest's ``reports``, each finding's document is found from its report's: a
+        report's paragraphs are its live documents in order (its ``paragraph_count`` of them), so
+        one posting list per report is read instead of every finding id's term in every
+        segment (at a million paragraphs that took 22 s of a 30 s cold start). A report whose
+        documents do not add up falls back to the id lookup.
+        """
         names = {"status": list(STATUSES), "answered": [ANSWERED, NOT_ANSWERED]}
         columns: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in names}
         leaves, id_field = leaf_readers(searcher.reader()), searcher.schema["id"]
-        for finding_id in self.findings:
-            docnum = unique_document(leaves, "id", id_field.to_bytes(finding_id))
+        report_field = searcher.schema["report_id"]
+        documents_of: dict[str, list[int] | None] = {}
+
+        def documents(report_id: str) -> list[int] | None:
+            if report_id not in documents_of:
+                found = report_documents(leaves, report_field.to_bytes(report_id))
+                expected = (reports or {}).get(report_id, {}).get("paragraph_count")
+                documents_of[report_id] = found if expected == len(found) else None
+            return documents_of[report_id]
+
+        for finding_id, summary in self.findings.items():
+            docs = documents(summary["report_id"]) if reports is not None else None
+            number = summary["paragraph_number"]
+            if docs is not None and 1 <= number <= len(docs):
+                docnum: int | None = docs[number - 1]
+            else:
+                docnum = unique_document(leaves, "id", id_field.to_bytes(finding_id))
             if docnum is None:
                 continue
             status = self.status(finding_id)
@@ -121,6 +144,17 @@ class Chain:
             name: field_values(names[name], np.array(docs, dtype=np.int64), np.array(values, dtype=np.int64), size)
             for name, (docs, values) in columns.items()
         }
+
+
+def report_documents(leaves: list[tuple[Any, int]], report_id: bytes) -> list[int]:
+    """The live documents of a report, in order (its paragraphs, as they were added)."""
+    found: list[int] = []
+    for leaf, base in leaves:
+        ids = posting_ids(leaf, "report_id", report_id)
+        if len(ids) and leaf.has_deletions():
+            ids = ids[np.array([not leaf.is_deleted(int(docnum)) for docnum in ids], dtype=bool)]
+        found.extend((ids + base).tolist())
+    return found
 
 
 def _public(link: dict) -> dict:

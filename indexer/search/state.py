@@ -79,7 +79,9 @@ class SearchState:
             # The chain holds the links and findings: one copy, not two.
             self.manifest = {key: value for key, value in manifest.items() if key not in CHAIN_PARTS}
             del manifest
-            self.facets.fields.update(self.chain.facet_values(searcher, self.facets.size))
+            self.facets.fields.update(
+                self.chain.facet_values(searcher, self.facets.size, self.manifest.get("reports"))
+            )
             self.date_rank = date_ranks(searcher.reader(), self.facets.size)
             gazetteer = load_gazetteer()
             aliases = dict(gazetteer.force_names)

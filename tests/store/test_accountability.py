@@ -213,3 +213,34 @@ def test_an_incremental_run_links_exactly_as_a_rebuild_would(make_corpus, tmp_pa
     assert [name for name, links, _ in counts if links] == ["responses", "report changed", "unrelated report",
                                                             "response removed"]  # fmt: skip
     assert counts[0][1] > counts[1][1] >= counts[3][1] > 0 and counts[0][2] == counts[1][2] + 1
+
+
+def test_status_facets_find_each_finding_by_its_report_after_incremental_runs(make_corpus, tmp_path, monkeypatch):
+    """A generation opening finds each finding's document through its report's documents in order
+    (deleted ones of replaced versions left out), and gets the documents the id lookup gets."""
+    import numpy as np
+
+    from indexer.search import chain as chain_module
+    from indexer.search.chain import STATUSES
+
+    report = (GENRE / "stalking-inspection-report.txt").read_text(encoding="utf-8")
+    corpus = make_corpus({"report.txt": report})
+    index_dir = tmp_path / "index"
+    index_corpus(corpus, index_dir, workers=0)
+    (corpus / "pcc.txt").write_text((GENRE / "stalking-pcc-response.txt").read_text(encoding="utf-8"))
+    index_corpus(corpus, index_dir, workers=0)
+    # A new version of the report: its old documents stay in their segment, deleted.
+    (corpus / "report.txt").write_text(report.replace("Recommendation 4:", "Recommendation 4 (revised):"))
+    index_corpus(corpus, index_dir, workers=0)
+    with SearchService(index_dir) as service, service._using() as state, state.readers() as bundle:
+        searcher, size, reports = bundle.searcher, state.facets.size, state.manifest["reports"]
+        by_id = state.chain.facet_values(searcher, size)
+        monkeypatch.setattr(chain_module, "unique_document", lambda *a: pytest.fail("looked up by id"))
+        by_report = state.chain.facet_values(searcher, size, reports)
+        everything = np.ones(size, dtype=bool)
+        assert by_report["status"].counts(everything) == by_id["status"].counts(everything)
+        for status in STATUSES:
+            wanted = by_report["status"].mask_for([status], size)
+            assert np.array_equal(wanted, by_id["status"].mask_for([status], size)), status
+        statuses = dict(by_report["status"].counts(everything))
+    assert statuses["no response found"] == 2 and sum(statuses.values()) == 8
