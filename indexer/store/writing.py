@@ -119,7 +119,7 @@ class IncrementalUpdate:
             for relative in sorted(replaced | set(removed)):
                 writer.delete_by_term("source_file", relative)
             add_reports(writer, sorted(self.reports, key=lambda r: r.source_file))
-            writer.commit()
+            writer.commit(mergetype=drop_emptied_then_merge_small)
         except BaseException:
             writer.cancel()
             raise
@@ -135,6 +135,18 @@ class IncrementalUpdate:
             previous = Previous(self.chain, self.old_targets, changed)
         chain = answered_findings(generation.path, reports, previous)
         return generation.publish(build_manifest(reports, generation.number, chain)).name
+
+
+def drop_emptied_then_merge_small(writer, segments: list) -> list:
+    """Whoosh's ``MERGE_SMALL`` policy, after leaving out the segments whose every document is deleted.
+
+    A report replaced or removed leaves its old documents deleted in their segment; once a
+    segment holds nothing else it is dropped from the index (whoosh would keep it for ever,
+    and every search would still look its terms up).
+    """
+    from whoosh.writing import MERGE_SMALL
+
+    return MERGE_SMALL(writer, [segment for segment in segments if segment.deleted_count() < segment.doc_count_all()])
 
 
 def answered_findings(generation: Path, reports: dict[str, dict], previous: Previous | None = None) -> dict:

@@ -293,3 +293,28 @@ def test_sidecar_single_value_without_brackets(make_corpus, tmp_path):
     with SearchService(tmp_path / "index") as service:
         record = next(service.all_paragraphs())
     assert (record["forces"], record["inspectorates"]) == (["Kent Police"], ["HMICFRS"])
+
+
+def test_a_segment_left_with_only_deleted_documents_is_dropped(make_corpus, tmp_path):
+    """Replacing a report twice leaves no segment of deleted documents behind, and every paragraph is found once."""
+    from indexer.search.service import SearchService
+    from indexer.store.generations import current_generation, open_generation
+
+    corpus = make_corpus({"a.md": REPORT, "b.md": REPORT.replace("Exampleshire", "Otherton")})
+    index_dir = tmp_path / "index"
+    index_corpus(corpus, index_dir, workers=0)
+    for place in ("Northmoor", "Southmoor"):
+        (corpus / "b.md").write_text(REPORT.replace("too often", f"too often in {place}"), encoding="utf-8")
+        assert index_corpus(corpus, index_dir, workers=0).indexed == ["b.md"]
+    index = open_generation(current_generation(index_dir))
+    try:
+        segments = [(segment.doc_count_all(), segment.deleted_count()) for segment in index._segments()]
+    finally:
+        index.close()
+    assert all(deleted < count for count, deleted in segments), segments
+    with SearchService(index_dir) as service:
+        texts = [record["text"] for record in service.all_paragraphs()]
+    assert len(texts) == 8
+    assert [text for text in texts if "moor" in text] == [
+        "Children are held in custody overnight too often in Southmoor."
+    ]
