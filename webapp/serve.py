@@ -39,8 +39,8 @@ DEFAULT_THREADS = 8
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 """Server processes (``findings serve --workers``): one per core, at most two.
 
-At 100k paragraphs with 8 clients, two processes answer about twice the requests per second of one
-(benchmarks/README.md, "Concurrency"), each holding about 100 MB of its own."""
+At 100k paragraphs with 8 clients, two processes answered 24-30 requests per second where threads
+in one process answered 13 (benchmarks/README.md, "Latest run"), each holding about 100 MB of its own."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 """What stops the server: Ctrl+C, or a service manager's SIGTERM."""
 RESTART_WINDOW_S = 10.0

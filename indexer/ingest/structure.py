@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.ingest.readers import MONTHS
 from indexer.model import Block, Footnote
 
 # Headings used in JTAI letters, HMICFRS reports and PCC responses, mapped to
@@ -104,7 +105,6 @@ INTRODUCED_FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bstrengths\b", re.I), "strength"),
 )
 
-MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DATE_LINE_RE = re.compile(rf"^\s*\d{{1,2}}(st|nd|rd|th)? ({MONTHS}),? \d{{4}}\s*$", re.I)
 SALUTATION_RE = re.compile(r"^dear\b", re.I)
 VALEDICTION_RE = re.compile(r"^yours (sincerely|faithfully|truly)\b", re.I)

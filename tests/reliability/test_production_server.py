@@ -165,8 +165,8 @@ def test_untrusted_host_is_refused(server):
     assert b"evil.example" not in reply
 
 
-def test_findings_serve_answers_on_loopback(tmp_path):
-    """`findings serve` starts waitress (its Server header says so), answers a page, and stops on SIGINT."""
+def _serve_command(tmp_path: Path) -> tuple[int, list[str]]:
+    """A free loopback port, and the `findings serve` command for a small index built under ``tmp_path``."""
     from indexer.store.indexing import index_corpus
 
     from reportgen import write_corpus
@@ -177,7 +177,12 @@ def test_findings_serve_answers_on_loopback(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     findings = Path(sys.executable).with_name("findings")
-    command = [str(findings), "serve", "--index-dir", str(tmp_path / "index"), "--port", str(port), "--threads", "2"]
+    return port, [str(findings), "serve", "--index-dir", str(tmp_path / "index"), "--port", str(port), "--threads", "2"]
+
+
+def test_findings_serve_answers_on_loopback(tmp_path):
+    """`findings serve` starts waitress (its Server header says so), answers a page, and stops on SIGINT."""
+    port, command = _serve_command(tmp_path)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
         try:
             # The banner is printed once the index is open, just before the socket starts accepting.
@@ -232,20 +237,8 @@ def _wait_for(condition, timeout: float = 20.0):
 
 def test_findings_serve_runs_worker_processes_and_replaces_one_that_dies(tmp_path):
     """`--workers 2`: two server processes share the port; one killed is replaced; SIGTERM stops them all."""
-    from indexer.store.indexing import index_corpus
-
-    from reportgen import write_corpus
-
-    corpus = write_corpus(tmp_path / "corpus", {0: 0}, paragraphs=3)
-    index_corpus(corpus, tmp_path / "index", workers=0)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    findings = Path(sys.executable).with_name("findings")
-    command = [
-        str(findings), "serve", "--index-dir", str(tmp_path / "index"), "--port", str(port), "--threads", "2",
-        "--workers", "2",
-    ]  # fmt: skip
+    port, command = _serve_command(tmp_path)
+    command += ["--workers", "2"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
         try:
             assert "with 2 processes" in process.stdout.readline()

@@ -7,12 +7,23 @@ a ``.txt`` that is really a PDF or an HTML page goes to the right reader.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from indexer.model import Block, ReportParseError
 
 Reader = Callable[[Path], "list[Block]"]
+
+RUNNING_REASON = "running header or footer"
+"""Why a page's running head or footer is dropped (PDF, and text extracted from one)."""
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+"""Month names, as a regular expression alternation."""
+
+
+def furniture_key(text: str) -> str:
+    """What a running head says on every page: its words, without page numbers or dates' digits."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "", text)).strip(" |-–").lower()
 
 READERS: dict[str, str] = {
     ".txt": "text",

@@ -16,6 +16,7 @@ from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
 
+from indexer.ingest.readers import RUNNING_REASON, furniture_key
 from indexer.ingest.readers.pdfwords import UNMAPPED, Word, read_pages
 from indexer.model import Block, BlockKind, ReportParseError
 
@@ -56,7 +57,6 @@ MAX_BOLD_HEADING_WORDS = 15
 # Running heads, footers and page numbers sit in this fraction of the page height.
 MARGIN_ZONE = 0.12
 PAGE_NUMBER_REASON = "page number"
-RUNNING_REASON = "running header or footer"
 
 
 @dataclass
@@ -228,17 +228,12 @@ def _line_gap(pages: list[tuple[float, list[_Line]]], body: float) -> float:
     return max(gaps[len(gaps) // 4], 0.0) if gaps else 0.25 * body
 
 
-def _furniture_key(text: str) -> str:
-    # Running heads often carry the page number or date, so digits do not count.
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "", text)).strip(" |-–").lower()
-
-
 def _running_texts(pages: list[tuple[float, list[_Line]]]) -> set[str]:
     """Texts found in the top or bottom margin of at least half the pages (and two)."""
     seen: Counter[str] = Counter()
     for height, lines in pages:
         top, bottom = MARGIN_ZONE * height, (1 - MARGIN_ZONE) * height
-        seen.update({_furniture_key(ln.text) for ln in lines if ln.bottom <= top or ln.top >= bottom})
+        seen.update({furniture_key(ln.text) for ln in lines if ln.bottom <= top or ln.top >= bottom})
     needed = max(2, (len(pages) + 1) // 2)
     return {key for key, count in seen.items() if key and count >= needed}
 
@@ -258,7 +253,7 @@ def _split_furniture(
             return ""
         if PAGE_NUMBER.match(line.text.strip()):
             return PAGE_NUMBER_REASON
-        return RUNNING_REASON if _furniture_key(line.text) in running else ""
+        return RUNNING_REASON if furniture_key(line.text) in running else ""
 
     def dropped(line: _Line) -> _Raw:
         line.rest = line.text

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from indexer.ingest.readers import MONTHS, RUNNING_REASON, furniture_key
 from indexer.ingest.readers.decode import decode_bytes
 from indexer.model import Block
 
@@ -46,7 +47,6 @@ LABEL_LINE_RE = re.compile(
     r"|published|reference( no\.?)?|last updated|date)\b",
     re.I,
 )
-MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DATE_ONLY_RE = re.compile(
     rf"^\s*(?:[A-Z][\w ]{{1,40}},\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTHS}),?\s+\d{{4}}\s*$", re.I
 )
@@ -59,7 +59,6 @@ LONG_GROUP_LINES = 12
 """A run of this many lines without a blank one is split even where blank lines separate most paragraphs."""
 WRAPPED_SHARE = 0.5
 """A document is hard-wrapped when at least this share of the line breaks after full lines fall mid-sentence."""
-RUNNING_REASON = "running header or footer"
 RUNNING_MIN_PAGES = 3
 """Running heads and footers are looked for in texts with at least this many pages (form feeds)."""
 
@@ -115,11 +114,6 @@ def blocks_from_text(
     return blocks
 
 
-def _furniture_key(line: str) -> str:
-    """What a running head says on every page: its words, without page numbers or dates' digits."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "", line)).strip(" |-–").lower()
-
-
 def _running_lines(lines: list[str]) -> set[int]:
     """Numbers of the lines that are running heads or footers in text whose pages end at form feeds.
 
@@ -137,8 +131,8 @@ def _running_lines(lines: list[str]) -> set[int]:
         return set()
     edges: list[tuple[str, int, str]] = []  # (edge, line number, key)
     for page in pages:
-        edges.append(("top", page[0], _furniture_key(lines[page[0]])))
-        edges.append(("bottom", page[-1], _furniture_key(lines[page[-1]])))
+        edges.append(("top", page[0], furniture_key(lines[page[0]])))
+        edges.append(("bottom", page[-1], furniture_key(lines[page[-1]])))
     seen = Counter((edge, key) for edge, _, key in edges if key)
     needed = max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)
     return {number for edge, number, key in edges if key and seen[edge, key] >= needed}
